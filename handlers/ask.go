@@ -1,0 +1,33 @@
+package handlers
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/courtdesk/courtdesk/knowledge/answer"
+)
+
+type askRequest struct {
+	Question string `json:"question"`
+}
+
+// ask is POST /api/v1/ask.
+func (s *Server) ask(c echo.Context) error {
+	var req askRequest
+	if err := decodeJSON(c, s.d.Limits.MaxBodyBytes, &req); err != nil {
+		return err
+	}
+	if err := answer.ValidateQuestion(req.Question); err != nil {
+		return err
+	}
+	start := time.Now()
+	res, err := s.d.Engine.Ask(c.Request().Context(), req.Question)
+	if err != nil {
+		return err
+	}
+	s.d.Metrics.ObserveAsk(res, time.Since(start))
+	res.Terms, res.Normalized = nil, "" // explanation is for the admin test console only
+	return c.JSON(http.StatusOK, res)
+}

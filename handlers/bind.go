@@ -1,0 +1,45 @@
+package handlers
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/labstack/echo/v4"
+)
+
+// decodeJSON reads a JSON object into v strictly: the body must be valid UTF-8 (Go's decoder would
+// otherwise replace bad bytes silently), within limit, one object with no unknown fields.
+func decodeJSON(c echo.Context, limit int64, v any) error {
+	ct := c.Request().Header.Get(echo.HeaderContentType)
+	if ct != "" && !strings.HasPrefix(strings.ToLower(ct), echo.MIMEApplicationJSON) {
+		return apiErr(http.StatusUnsupportedMediaType, "unsupported_media_type", "请以 application/json 提交")
+	}
+	body, err := io.ReadAll(io.LimitReader(c.Request().Body, limit+1))
+	if err != nil {
+		return apiErr(http.StatusBadRequest, "bad_request", "读取请求失败")
+	}
+	if int64(len(body)) > limit {
+		return apiErr(http.StatusRequestEntityTooLarge, "too_large", "请求内容过大")
+	}
+	if !utf8.Valid(body) {
+		return apiErr(http.StatusBadRequest, "invalid_utf8", "请求内容不是有效的 UTF-8 文本")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			return apiErr(http.StatusBadRequest, "bad_json", "字段 "+te.Field+" 的类型不正确")
+		}
+		return apiErr(http.StatusBadRequest, "bad_json", "请求不是合法的 JSON 对象")
+	}
+	if dec.More() {
+		return apiErr(http.StatusBadRequest, "bad_json", "请求只能包含一个 JSON 对象")
+	}
+	return nil
+}

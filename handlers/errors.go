@@ -1,0 +1,111 @@
+package handlers
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/courtdesk/courtdesk/knowledge"
+)
+
+// APIError is the body of every error response.
+type APIError struct {
+	Code    string                 `json:"code"`
+	Message string                 `json:"message"`
+	Fields  []knowledge.FieldError `json:"fields,omitempty"`
+}
+
+type errorBody struct {
+	Error APIError `json:"error"`
+}
+
+// errCode is an error with its own code and Chinese message, for failures found in the HTTP layer
+// itself (bad JSON, oversized body) rather than in the domain.
+type errCode struct {
+	status  int
+	code    string
+	message string
+}
+
+func (e *errCode) Error() string { return e.code + ": " + e.message }
+
+func apiErr(status int, code, message string) error {
+	return &errCode{status: status, code: code, message: message}
+}
+
+// ErrorHandler is the single place where errors become HTTP responses. Server errors are logged
+// here, once; client errors are not, since they are the client's business.
+func ErrorHandler(log *slog.Logger) echo.HTTPErrorHandler {
+	return func(err error, c echo.Context) {
+		if c.Response().Committed {
+			return
+		}
+		status, body := classify(err)
+		if status >= 500 {
+			log.Error("request failed", "method", c.Request().Method, "path", c.Path(), "err", err)
+		}
+		if c.Request().Method == http.MethodHead {
+			_ = c.NoContent(status)
+			return
+		}
+		_ = c.JSON(status, errorBody{Error: body})
+	}
+}
+
+func classify(err error) (int, APIError) {
+	var ec *errCode
+	var ve *knowledge.ValidationError
+	var he *echo.HTTPError
+	switch {
+	case errors.As(err, &ec):
+		return ec.status, APIError{Code: ec.code, Message: ec.message}
+	case errors.As(err, &ve):
+		msg := "输入有误"
+		if len(ve.Fields) > 0 {
+			msg = ve.Fields[0].Message
+		}
+		return http.StatusBadRequest, APIError{Code: "invalid", Message: msg, Fields: ve.Fields}
+	case errors.Is(err, knowledge.ErrInvalid):
+		return http.StatusBadRequest, APIError{Code: "invalid", Message: "输入有误：" + err.Error()}
+	case errors.Is(err, knowledge.ErrNotFound):
+		return http.StatusNotFound, APIError{Code: "not_found", Message: "未找到"}
+	case errors.Is(err, knowledge.ErrConflict):
+		return http.StatusConflict, APIError{Code: "conflict", Message: "内容已被他人修改或已存在，请刷新后重试"}
+	case errors.Is(err, knowledge.ErrUnauthorized):
+		return http.StatusUnauthorized, APIError{Code: "unauthorized", Message: "请先登录"}
+	case errors.Is(err, knowledge.ErrForbidden):
+		return http.StatusForbidden, APIError{Code: "forbidden", Message: "没有权限"}
+	case errors.Is(err, knowledge.ErrRateLimited):
+		return http.StatusTooManyRequests, APIError{Code: "rate_limited", Message: "请求过于频繁，请稍后再试"}
+	case errors.Is(err, knowledge.ErrUnavailable):
+		return http.StatusServiceUnavailable, APIError{Code: "unavailable", Message: "服务暂不可用，请稍后再试"}
+	case errors.As(err, &he):
+		return he.Code, httpErrorBody(he)
+	}
+	return http.StatusInternalServerError, APIError{Code: "internal", Message: "服务器内部错误"}
+}
+
+func httpErrorBody(he *echo.HTTPError) APIError {
+	switch he.Code {
+	case http.StatusNotFound:
+		return APIError{Code: "not_found", Message: "未找到"}
+	case http.StatusMethodNotAllowed:
+		return APIError{Code: "method_not_allowed", Message: "不支持的请求方法"}
+	case http.StatusRequestEntityTooLarge:
+		return APIError{Code: "too_large", Message: "请求内容过大"}
+	case http.StatusTooManyRequests:
+		return APIError{Code: "rate_limited", Message: "请求过于频繁，请稍后再试"}
+	case http.StatusUnauthorized:
+		return APIError{Code: "unauthorized", Message: "请先登录"}
+	case http.StatusForbidden:
+		return APIError{Code: "forbidden", Message: "没有权限"}
+	case http.StatusUnsupportedMediaType:
+		return APIError{Code: "unsupported_media_type", Message: "请以 application/json 提交"}
+	}
+	if he.Code >= 500 {
+		return APIError{Code: "internal", Message: "服务器内部错误"}
+	}
+	return APIError{Code: "bad_request", Message: "请求有误"}
+}

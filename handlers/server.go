@@ -1,0 +1,114 @@
+package handlers
+
+import (
+	"context"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"golang.org/x/time/rate"
+
+	"github.com/courtdesk/courtdesk/knowledge"
+	"github.com/courtdesk/courtdesk/knowledge/answer"
+	"github.com/courtdesk/courtdesk/markup"
+)
+
+// Asker answers a question; answer.Engine implements it.
+type Asker interface {
+	Ask(ctx context.Context, question string) (answer.Result, error)
+}
+
+// PublishedArticles looks up searchable articles; the index keeps them in memory.
+type PublishedArticles interface {
+	Article(slug string) (knowledge.Article, bool)
+}
+
+// Limits are the request limits. RateLimit 0 switches rate limiting off (load runs, evaluations).
+type Limits struct {
+	MaxBodyBytes int64
+	RateLimit    float64 // requests per second per client IP on the answering API
+	RateBurst    int
+}
+
+// Deps is everything the HTTP layer needs, wired by hand in server/.
+type Deps struct {
+	Log      *slog.Logger
+	Engine   Asker
+	Articles PublishedArticles
+	Render   *markup.Renderer
+	Ready    map[string]func(context.Context) error
+	Metrics  *Metrics
+	Web      fs.FS
+	Limits   Limits
+}
+
+// Server holds the handlers' dependencies.
+type Server struct {
+	d Deps
+}
+
+// New builds the Echo instance with every route and middleware.
+func New(d Deps) *echo.Echo {
+	if d.Limits.MaxBodyBytes <= 0 {
+		d.Limits.MaxBodyBytes = 64 << 10
+	}
+	s := &Server{d: d}
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = ErrorHandler(d.Log)
+	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
+		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
+			d.Log.Error("panic", "path", c.Path(), "err", err, "stack", string(stack))
+			return err
+		},
+	}))
+	e.Use(middleware.SecureWithConfig(middleware.SecureConfig{
+		XSSProtection:         "0",
+		ContentTypeNosniff:    "nosniff",
+		XFrameOptions:         "DENY",
+		ReferrerPolicy:        "same-origin",
+		ContentSecurityPolicy: "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+	}))
+	e.Use(s.requestLog)
+	s.routes(e)
+	return e
+}
+
+func (s *Server) requestLog(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		err := next(c)
+		if err != nil {
+			c.Error(err)
+		}
+		status := c.Response().Status
+		if c.Path() == "/healthz" || c.Path() == "/readyz" || c.Path() == "/metrics" {
+			return nil
+		}
+		s.d.Log.Debug("http", "method", c.Request().Method, "path", c.Request().URL.Path, "status", status,
+			"dur_ms", time.Since(start).Milliseconds(), "ip", c.RealIP())
+		return nil
+	}
+}
+
+// rateLimit returns a per-IP token bucket limiter, or a pass-through when limits are off.
+func (s *Server) rateLimit() echo.MiddlewareFunc {
+	if s.d.Limits.RateLimit <= 0 {
+		return func(next echo.HandlerFunc) echo.HandlerFunc { return next }
+	}
+	store := middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
+		Rate: rate.Limit(s.d.Limits.RateLimit), Burst: max(s.d.Limits.RateBurst, 1), ExpiresIn: 3 * time.Minute,
+	})
+	return middleware.RateLimiterWithConfig(middleware.RateLimiterConfig{
+		Store: store,
+		ErrorHandler: func(c echo.Context, err error) error {
+			return apiErr(http.StatusForbidden, "forbidden", "无法识别请求来源")
+		},
+		DenyHandler: func(c echo.Context, id string, err error) error {
+			return knowledge.ErrRateLimited
+		},
+	})
+}

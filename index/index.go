@@ -1,0 +1,372 @@
+// Package index is CourtDesk's Chinese full-text search over published articles, built on Bleve.
+// Text is normalised (full-width folding, traditional to simplified) before analysis; Bleve finds
+// candidates with boosted per-field term queries built in code (never from a query string), and a
+// rerank over the articles' own wording yields a normalised 0..1 score. The index is derived data:
+// it is rebuilt from the store when missing, corrupt, stale or built with another mapping version.
+package index
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+
+	"github.com/courtdesk/courtdesk/knowledge"
+)
+
+// ErrLocked means another process owns the index directory.
+var ErrLocked = errors.New("index directory is in use by another process")
+
+// Index is the search index. All methods are safe for concurrent use.
+type Index struct {
+	dir  string
+	norm *Normalizer
+	syn  *Synonyms
+	lock *os.File
+
+	mu   sync.RWMutex
+	bi   bleve.Index
+	an   analysis.Analyzer
+	docs map[string]*doc
+	df   map[string]int
+	fp   uint64
+}
+
+// doc is the in-memory view of one published article used to rerank and to compose answers
+// without a database round trip.
+type doc struct {
+	art       knowledge.Article
+	text      string            // normalised title, questions, tags, summary and legal basis
+	tokens    map[string]bool   // analysed tokens of text
+	phrasings []map[string]bool // analysed tokens of the title and of each question
+}
+
+// OpenStats reports what Open did.
+type OpenStats struct {
+	Rebuilt bool
+	Reason  string
+	Docs    int
+	Took    time.Duration
+}
+
+const (
+	bleveDir        = "bleve"
+	keyMapping      = "courtdesk.mapping"
+	keyFingerprint  = "courtdesk.fingerprint"
+	batchSize       = 500
+	candidateLimit  = 30
+	maxQueryRunes   = 1000
+	maxQueryTokens  = 64
+	highDFThreshold = 0.35 // tokens in more than this share of articles are left out of the Bleve query
+)
+
+// Open opens or builds the index in dir for the given published articles (the store's current
+// state). It takes an exclusive lock on dir: one index directory is owned by one process.
+func Open(dir string, norm *Normalizer, syn *Synonyms, published []knowledge.Article) (*Index, OpenStats, error) {
+	start := time.Now()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, OpenStats{}, err
+	}
+	lock, err := lockDir(dir)
+	if err != nil {
+		return nil, OpenStats{}, err
+	}
+	ix := &Index{dir: dir, norm: norm, syn: syn, lock: lock}
+	stats, err := ix.open(published)
+	if err != nil {
+		lock.Close()
+		return nil, stats, err
+	}
+	stats.Took = time.Since(start)
+	return ix, stats, nil
+}
+
+func lockDir(dir string) (*os.File, error) {
+	f, err := os.OpenFile(filepath.Join(dir, "LOCK"), os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("%s: %w", dir, ErrLocked)
+	}
+	return f, nil
+}
+
+func (ix *Index) open(published []knowledge.Article) (OpenStats, error) {
+	path := filepath.Join(ix.dir, bleveDir)
+	want := fingerprint(published)
+	reason := ""
+	bi, err := bleve.Open(path)
+	if err != nil {
+		bi = nil // bleve returns a typed nil on failure
+	}
+	switch {
+	case errors.Is(err, bleve.ErrorIndexPathDoesNotExist):
+		reason = "missing"
+	case err != nil:
+		reason = "unreadable: " + err.Error()
+	default:
+		mv, _ := bi.GetInternal([]byte(keyMapping))
+		fp, _ := bi.GetInternal([]byte(keyFingerprint))
+		switch {
+		case string(mv) != MappingVersion:
+			reason = fmt.Sprintf("mapping version %q, want %q", mv, MappingVersion)
+		case string(fp) != strconv.FormatUint(want, 16):
+			reason = "out of date with the store"
+		}
+	}
+	if reason == "" {
+		ix.bi = bi
+		ix.an = bi.Mapping().AnalyzerNamed(analyzerName)
+		ix.loadDocs(published)
+		return OpenStats{Docs: len(published)}, nil
+	}
+	if bi != nil {
+		bi.Close()
+	}
+	if err := ix.build(path, published); err != nil {
+		return OpenStats{}, err
+	}
+	return OpenStats{Rebuilt: true, Reason: reason, Docs: len(published)}, nil
+}
+
+// build writes a fresh index at path from articles, replacing whatever was there.
+func (ix *Index) build(path string, articles []knowledge.Article) error {
+	tmp := path + ".new"
+	if err := os.RemoveAll(tmp); err != nil {
+		return err
+	}
+	im, err := newMapping()
+	if err != nil {
+		return err
+	}
+	bi, err := bleve.New(tmp, im)
+	if err != nil {
+		return fmt.Errorf("create index: %w", err)
+	}
+	ix.an = bi.Mapping().AnalyzerNamed(analyzerName)
+	b := bi.NewBatch()
+	for _, a := range articles {
+		if a.Status != knowledge.StatusPublished {
+			continue
+		}
+		if err := b.Index(a.Slug, ix.bleveDoc(a)); err != nil {
+			bi.Close()
+			return err
+		}
+		if b.Size() >= batchSize {
+			if err := bi.Batch(b); err != nil {
+				bi.Close()
+				return err
+			}
+			b.Reset()
+		}
+	}
+	if err := bi.Batch(b); err != nil {
+		bi.Close()
+		return err
+	}
+	if err := bi.SetInternal([]byte(keyMapping), []byte(MappingVersion)); err != nil {
+		bi.Close()
+		return err
+	}
+	if err := bi.SetInternal([]byte(keyFingerprint), []byte(strconv.FormatUint(fingerprint(articles), 16))); err != nil {
+		bi.Close()
+		return err
+	}
+	if err := bi.Close(); err != nil {
+		return err
+	}
+	// Swap directories only once the new index is complete, so a crash mid-build leaves either
+	// the old index or none, never a half-built one that claims to be current.
+	if ix.bi != nil {
+		ix.bi.Close()
+		ix.bi = nil
+	}
+	if err := os.RemoveAll(path); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return err
+	}
+	bi, err = bleve.Open(path)
+	if err != nil {
+		return err
+	}
+	ix.bi = bi
+	ix.loadDocs(articles)
+	return nil
+}
+
+// Rebuild re-creates the index from articles while searches wait.
+func (ix *Index) Rebuild(articles []knowledge.Article) error {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	return ix.build(filepath.Join(ix.dir, bleveDir), articles)
+}
+
+func (ix *Index) bleveDoc(a knowledge.Article) map[string]any {
+	head := a.Title + "\n" + strings.Join(a.Questions, "\n") + "\n" + strings.Join(a.Tags, " ")
+	body := a.Body + "\n" + strings.Join(a.LegalBasis, "\n")
+	return map[string]any{
+		fieldHead:    ix.norm.Normalize(head),
+		fieldSummary: ix.norm.Normalize(a.Summary),
+		fieldBody:    ix.norm.Normalize(body),
+		fieldCat:     string(a.Category),
+	}
+}
+
+func (ix *Index) loadDocs(articles []knowledge.Article) {
+	ix.docs = make(map[string]*doc, len(articles))
+	ix.df = make(map[string]int)
+	ix.fp = 0
+	for _, a := range articles {
+		if a.Status == knowledge.StatusPublished {
+			ix.addDoc(a)
+		}
+	}
+}
+
+func (ix *Index) addDoc(a knowledge.Article) {
+	d := &doc{art: a}
+	parts := append([]string{a.Title}, a.Questions...)
+	parts = append(parts, strings.Join(a.Tags, " "), a.Summary, strings.Join(a.LegalBasis, " "))
+	d.text = ix.norm.Normalize(strings.Join(parts, "\n"))
+	d.tokens = ix.tokenSet(d.text)
+	for _, p := range append([]string{a.Title}, a.Questions...) {
+		d.phrasings = append(d.phrasings, ix.tokenSet(ix.norm.Normalize(p)))
+	}
+	for t := range d.tokens {
+		ix.df[t]++
+	}
+	ix.docs[a.Slug] = d
+	ix.fp ^= docHash(a)
+}
+
+func (ix *Index) removeDoc(slug string) {
+	d, ok := ix.docs[slug]
+	if !ok {
+		return
+	}
+	for t := range d.tokens {
+		if ix.df[t]--; ix.df[t] <= 0 {
+			delete(ix.df, t)
+		}
+	}
+	ix.fp ^= docHash(d.art)
+	delete(ix.docs, slug)
+}
+
+// Upsert indexes a changed article at once; an article that is no longer published is removed.
+func (ix *Index) Upsert(a knowledge.Article) error {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if a.Status != knowledge.StatusPublished {
+		return ix.deleteLocked(a.Slug)
+	}
+	if err := ix.bi.Index(a.Slug, ix.bleveDoc(a)); err != nil {
+		return err
+	}
+	ix.removeDoc(a.Slug)
+	ix.addDoc(a)
+	return ix.saveFingerprint()
+}
+
+// Delete removes an article from the index.
+func (ix *Index) Delete(slug string) error {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	return ix.deleteLocked(slug)
+}
+
+func (ix *Index) deleteLocked(slug string) error {
+	if err := ix.bi.Delete(slug); err != nil {
+		return err
+	}
+	ix.removeDoc(slug)
+	return ix.saveFingerprint()
+}
+
+func (ix *Index) saveFingerprint() error {
+	return ix.bi.SetInternal([]byte(keyFingerprint), []byte(strconv.FormatUint(ix.fp, 16)))
+}
+
+// fingerprint identifies a set of published article versions. XOR lets Upsert keep it current in
+// O(1), and Open compares it with the store's to detect an index left behind by a crash.
+func fingerprint(articles []knowledge.Article) uint64 {
+	var fp uint64
+	for _, a := range articles {
+		if a.Status == knowledge.StatusPublished {
+			fp ^= docHash(a)
+		}
+	}
+	return fp
+}
+
+func docHash(a knowledge.Article) uint64 {
+	h := fnv.New64a()
+	fmt.Fprintf(h, "%s@%d", a.Slug, a.Version)
+	return h.Sum64()
+}
+
+// DocCount is the number of searchable articles.
+func (ix *Index) DocCount() int {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return len(ix.docs)
+}
+
+// Article returns a published article from memory.
+func (ix *Index) Article(slug string) (knowledge.Article, bool) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	d, ok := ix.docs[slug]
+	if !ok {
+		return knowledge.Article{}, false
+	}
+	return d.art, true
+}
+
+// Normalize implements answer.Normalizer.
+func (ix *Index) Normalize(s string) string { return ix.norm.Normalize(s) }
+
+// Synonyms returns the live synonym list; Set on it takes effect on the next search.
+func (ix *Index) Synonyms() *Synonyms { return ix.syn }
+
+// Ready reports whether the index answers.
+func (ix *Index) Ready(ctx context.Context) error {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if ix.bi == nil {
+		return errors.New("index not open")
+	}
+	_, err := ix.bi.DocCount()
+	return err
+}
+
+// Close releases the index and its directory lock.
+func (ix *Index) Close() error {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	var err error
+	if ix.bi != nil {
+		err = ix.bi.Close()
+		ix.bi = nil
+	}
+	if ix.lock != nil {
+		err = errors.Join(err, ix.lock.Close())
+		ix.lock = nil
+	}
+	return err
+}

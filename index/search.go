@@ -1,0 +1,245 @@
+package index
+
+import (
+	"context"
+	"math"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/courtdesk/courtdesk/knowledge/answer"
+)
+
+// stopTokens are the question-framing words (怎么办, 我们, 可以吗) that say nothing about the topic.
+// They are dropped from the query; as unigrams and bigrams after analysis.
+var stopTokens = func() map[string]bool {
+	words := []string{
+		"怎么", "么办", "怎样", "什么", "如何", "可以", "能否", "是否", "应该", "需要", "请问", "一下", "我们",
+		"们公", "你们", "他们", "这种", "种情", "情况", "这个", "那个", "有没", "没有", "还是", "的话", "是不",
+		"不是", "现在", "已经", "自己", "吗", "呢", "吧", "啊", "的", "了", "是", "我", "你", "他", "她", "它",
+		"在", "有", "和", "与", "或", "及", "就", "都", "也", "还", "被", "把", "对", "给", "让", "要", "会",
+		"能", "该", "这", "那", "个", "些", "么", "呀", "嘛", "哪", "谁", "为", "之", "其", "以", "于", "而",
+		"想", "请", "问", "帮", "下", "们", "一", "里", "到", "说", "去", "又", "很", "再", "多", "少",
+	}
+	m := make(map[string]bool, len(words))
+	for _, w := range words {
+		m[w] = true
+	}
+	return m
+}()
+
+// tokens analyses normalised text into unique tokens, in order of first appearance.
+func (ix *Index) tokens(text string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, tok := range ix.an.Analyze([]byte(text)) {
+		t := string(tok.Term)
+		if !seen[t] {
+			seen[t] = true
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func (ix *Index) tokenSet(text string) map[string]bool {
+	m := map[string]bool{}
+	for _, tok := range ix.an.Analyze([]byte(text)) {
+		m[string(tok.Term)] = true
+	}
+	return m
+}
+
+// Analyze returns the analysed tokens of a question, as the search sees them.
+func (ix *Index) Analyze(question string) []string {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.tokens(ix.norm.Normalize(question))
+}
+
+// weight is a token's information: rarer tokens say more, and unigrams say less than bigrams.
+func (ix *Index) weight(t string) float64 {
+	n := float64(len(ix.docs))
+	w := math.Log(1 + (n+1)/(float64(ix.df[t])+0.5))
+	if utf8.RuneCountInString(t) == 1 {
+		w *= 0.3
+	}
+	return w
+}
+
+// Search implements answer.Searcher.
+func (ix *Index) Search(ctx context.Context, question string, limit int) (answer.SearchResult, error) {
+	if utf8.RuneCountInString(question) > maxQueryRunes {
+		question = string([]rune(question)[:maxQueryRunes])
+	}
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	norm := ix.norm.Normalize(question)
+	res := answer.SearchResult{Normalized: norm}
+	qtoks := ix.queryTokens(norm)
+	if len(qtoks) == 0 || len(ix.docs) == 0 {
+		return res, nil
+	}
+	exps := ix.syn.match(norm)
+	bq := ix.bleveQuery(qtoks, exps)
+	if bq == nil {
+		return res, nil
+	}
+	req := bleve.NewSearchRequestOptions(bq, candidateLimit, 0, false)
+	sr, err := ix.bi.SearchInContext(ctx, req)
+	if err != nil {
+		return res, err
+	}
+	if len(sr.Hits) == 0 {
+		return res, nil
+	}
+	maxScore := sr.Hits[0].Score
+	type scored struct {
+		d        *doc
+		rank     float64
+		coverage float64
+	}
+	cands := make([]scored, 0, len(sr.Hits))
+	matched := map[string]bool{}
+	for _, h := range sr.Hits {
+		d := ix.docs[h.ID]
+		if d == nil {
+			continue
+		}
+		toks := qtoks
+		if text := rewriteFor(norm, exps, d.text); text != norm {
+			toks = ix.queryTokens(text)
+		}
+		cov, sim := ix.similarity(toks, d, matched)
+		bn := 0.0
+		if maxScore > 0 {
+			bn = h.Score / maxScore
+		}
+		cands = append(cands, scored{d: d, rank: 0.45*sim + 0.35*cov + 0.2*bn, coverage: 0.5*sim + 0.5*cov})
+	}
+	sort.SliceStable(cands, func(i, j int) bool { return cands[i].rank > cands[j].rank })
+	if limit <= 0 || limit > len(cands) {
+		limit = len(cands)
+	}
+	for _, c := range cands[:limit] {
+		res.Hits = append(res.Hits, answer.Hit{Article: c.d.art, Score: math.Round(c.coverage*1000) / 1000})
+	}
+	for _, t := range qtoks {
+		if matched[t] {
+			res.Terms = append(res.Terms, t)
+		}
+	}
+	return res, nil
+}
+
+// queryTokens analyses normalised text and drops framing words.
+func (ix *Index) queryTokens(norm string) []string {
+	var out []string
+	for _, t := range ix.tokens(norm) {
+		if !stopTokens[t] {
+			out = append(out, t)
+		}
+		if len(out) == maxQueryTokens {
+			break
+		}
+	}
+	return out
+}
+
+// bleveQuery builds a disjunction of per-field term queries. It is built from analysed tokens in
+// code, so nothing the user types (+, -, field:, /re/) is ever interpreted as query syntax.
+func (ix *Index) bleveQuery(qtoks []string, exps []expansion) query.Query {
+	terms := map[string]float64{}
+	for _, t := range qtoks {
+		terms[t] = 1
+	}
+	for _, e := range exps {
+		for _, alt := range e.alts {
+			for _, t := range ix.tokens(alt) {
+				if _, ok := terms[t]; !ok && !stopTokens[t] {
+					terms[t] = 0.7
+				}
+			}
+		}
+	}
+	n := len(ix.docs)
+	var qs []query.Query
+	for t, boost := range terms {
+		// A token found in most articles ranks nothing and costs the most to score.
+		if n >= 50 && float64(ix.df[t]) > highDFThreshold*float64(n) {
+			continue
+		}
+		if utf8.RuneCountInString(t) == 1 {
+			boost *= 0.3
+		}
+		for field, fb := range fieldBoosts {
+			tq := bleve.NewTermQuery(t)
+			tq.SetField(field)
+			tq.SetBoost(boost * fb)
+			qs = append(qs, tq)
+		}
+	}
+	if len(qs) == 0 {
+		return nil
+	}
+	return bleve.NewDisjunctionQuery(qs...)
+}
+
+// rewriteFor replaces a synonym the user typed with the alternative the article itself uses, so
+// that 辞退 in a question fully matches an article written with 解除劳动合同.
+func rewriteFor(norm string, exps []expansion, docText string) string {
+	for _, e := range exps {
+		if strings.Contains(docText, e.typed) {
+			continue
+		}
+		for _, alt := range e.alts {
+			if strings.Contains(docText, alt) {
+				norm = strings.ReplaceAll(norm, e.typed, alt)
+				break
+			}
+		}
+	}
+	return norm
+}
+
+// similarity returns how much of the question's information the article's wording covers
+// (coverage), and the best weighted Dice overlap between the question and one of the article's
+// own phrasings (its title or one of its questions). Both are in 0..1.
+func (ix *Index) similarity(qtoks []string, d *doc, matched map[string]bool) (coverage, best float64) {
+	var total, hit float64
+	for _, t := range qtoks {
+		w := ix.weight(t)
+		total += w
+		if d.tokens[t] {
+			hit += w
+			matched[t] = true
+		}
+	}
+	if total == 0 {
+		return 0, 0
+	}
+	coverage = hit / total
+	for _, p := range d.phrasings {
+		var common, pw float64
+		for t := range p {
+			if stopTokens[t] {
+				continue
+			}
+			w := ix.weight(t)
+			pw += w
+			for _, q := range qtoks {
+				if q == t {
+					common += w
+					break
+				}
+			}
+		}
+		if s := 2 * common / (total + pw); s > best {
+			best = s
+		}
+	}
+	return coverage, best
+}

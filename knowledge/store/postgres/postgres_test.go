@@ -1,0 +1,42 @@
+package postgres_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/courtdesk/courtdesk/knowledge/store"
+	"github.com/courtdesk/courtdesk/knowledge/store/postgres"
+	"github.com/courtdesk/courtdesk/knowledge/store/storetest"
+)
+
+func open(t *testing.T) *store.Store {
+	t.Helper()
+	dsn := postgres.TestDSN(t)
+	s, err := store.Open(context.Background(), postgres.Driver{}, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func TestConformance(t *testing.T) { storetest.Run(t, open) }
+
+func TestConcurrentMigrations(t *testing.T) {
+	dsn := postgres.TestDSN(t)
+	errs := make(chan error, 4)
+	for range 4 {
+		go func() {
+			s, err := store.Open(context.Background(), postgres.Driver{}, dsn)
+			if err == nil {
+				s.Close()
+			}
+			errs <- err
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Fatalf("replica start: %v", err)
+		}
+	}
+}

@@ -1,0 +1,153 @@
+// Package store is CourtDesk's persistence facade. Store holds the portable SQL for every
+// resource; a Driver (one per engine, in the sqlite and postgres sub-packages) opens the
+// connections, embeds that engine's migrations and translates placeholders and errors.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"time"
+)
+
+// Driver is what an engine must provide. Queries in this package are written with `?`
+// placeholders and portable SQL; Rebind adapts them to the engine.
+type Driver interface {
+	// Name is the engine's name, such as "sqlite" or "postgres".
+	Name() string
+	// Open returns the connection pool for writes and the one for reads. They may be the same.
+	// SQLite keeps a single writer connection; PostgreSQL shares one pool.
+	Open(ctx context.Context, dsn string) (writer, reader *sql.DB, err error)
+	// Migrations holds files named NNNN_description.sql, applied in order.
+	Migrations() fs.FS
+	// MigrationLock is a statement run first inside the migration transaction so that several
+	// replicas starting at once migrate one after another ("" when not needed).
+	MigrationLock() string
+	// Rebind rewrites `?` placeholders into the engine's form.
+	Rebind(query string) string
+	// IsUniqueViolation reports whether err is a unique-constraint violation.
+	IsUniqueViolation(err error) bool
+}
+
+// Store is the one entry point to persisted data.
+type Store struct {
+	d   Driver
+	w   *sql.DB
+	r   *sql.DB
+	now func() time.Time
+}
+
+// Open connects through d and applies pending migrations.
+func Open(ctx context.Context, d Driver, dsn string) (*Store, error) {
+	w, r, err := d.Open(ctx, dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", d.Name(), err)
+	}
+	s := &Store{d: d, w: w, r: r, now: time.Now}
+	if err := s.migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Driver returns the engine in use.
+func (s *Store) Driver() Driver { return s.d }
+
+// Ping checks that the store answers; /readyz uses it.
+func (s *Store) Ping(ctx context.Context) error { return s.r.PingContext(ctx) }
+
+// Close releases the connections.
+func (s *Store) Close() error {
+	err := s.w.Close()
+	if s.r != s.w {
+		err = errors.Join(err, s.r.Close())
+	}
+	return err
+}
+
+// SetClock replaces the time source; tests use it to move time without sleeping.
+func (s *Store) SetClock(now func() time.Time) { s.now = now }
+
+func (s *Store) millis() int64 { return s.now().UnixMilli() }
+
+func fromMillis(ms int64) time.Time {
+	if ms == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(ms).UTC()
+}
+
+// tx runs fn in a write transaction and commits when fn returns nil.
+func (s *Store) tx(ctx context.Context, fn func(*Tx) error) error {
+	t, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	if err := fn(&Tx{tx: t, d: s.d}); err != nil {
+		_ = t.Rollback()
+		return err
+	}
+	if err := t.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// Tx wraps sql.Tx so that every statement is rebound for the engine.
+type Tx struct {
+	tx *sql.Tx
+	d  Driver
+}
+
+func (t *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return t.tx.ExecContext(ctx, t.d.Rebind(q), args...)
+}
+
+func (t *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return t.tx.QueryContext(ctx, t.d.Rebind(q), args...)
+}
+
+func (t *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return t.tx.QueryRowContext(ctx, t.d.Rebind(q), args...)
+}
+
+func (s *Store) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return s.r.QueryContext(ctx, s.d.Rebind(q), args...)
+}
+
+func (s *Store) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return s.r.QueryRowContext(ctx, s.d.Rebind(q), args...)
+}
+
+func (s *Store) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return s.w.ExecContext(ctx, s.d.Rebind(q), args...)
+}
+
+// RebindQuestionMarks turns `?` into `$1, $2, …`, skipping quoted text. Engines with numbered
+// placeholders use it as their Rebind.
+func RebindQuestionMarks(q string) string {
+	out := make([]byte, 0, len(q)+8)
+	n := 0
+	var quote byte
+	for i := 0; i < len(q); i++ {
+		c := q[i]
+		switch {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '\'' || c == '"':
+			quote = c
+		case c == '?':
+			n++
+			out = append(out, '$')
+			out = fmt.Appendf(out, "%d", n)
+			continue
+		}
+		out = append(out, c)
+	}
+	return string(out)
+}

@@ -1,0 +1,115 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/courtdesk/courtdesk/knowledge"
+)
+
+const userCols = `id, username, display_name, role, court, specialties, capacity, active, password_hash, created_at, updated_at`
+
+func scanUser(sc scanner) (knowledge.User, error) {
+	var u knowledge.User
+	var spec string
+	var active int
+	var created, updated int64
+	if err := sc.Scan(&u.ID, &u.Username, &u.DisplayName, &u.Role, &u.Court, &spec, &u.Capacity, &active,
+		&u.PasswordHash, &created, &updated); err != nil {
+		return u, err
+	}
+	u.Active = active != 0
+	u.CreatedAt, u.UpdatedAt = fromMillis(created), fromMillis(updated)
+	if err := json.Unmarshal([]byte(spec), &u.Specialties); err != nil {
+		return u, fmt.Errorf("user %s: specialties: %w", u.Username, err)
+	}
+	return u, nil
+}
+
+func specialtiesJSON(cs []knowledge.Category) string {
+	if cs == nil {
+		cs = []knowledge.Category{}
+	}
+	b, _ := json.Marshal(cs)
+	return string(b)
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// CreateUser stores a new account; knowledge.ErrConflict when the username is taken.
+func (s *Store) CreateUser(ctx context.Context, u knowledge.User) (knowledge.User, error) {
+	now := s.millis()
+	err := s.tx(ctx, func(t *Tx) error {
+		return t.queryRow(ctx, `INSERT INTO users (username, display_name, role, court, specialties, capacity, active,
+			password_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			u.Username, u.DisplayName, u.Role, u.Court, specialtiesJSON(u.Specialties), u.Capacity, boolInt(u.Active),
+			u.PasswordHash, now, now).Scan(&u.ID)
+	})
+	if err != nil {
+		if s.d.IsUniqueViolation(err) {
+			return u, fmt.Errorf("username %q: %w", u.Username, knowledge.ErrConflict)
+		}
+		return u, err
+	}
+	u.CreatedAt, u.UpdatedAt = fromMillis(now), fromMillis(now)
+	return u, nil
+}
+
+// UpdateUser replaces an account's editable fields and password hash.
+func (s *Store) UpdateUser(ctx context.Context, u knowledge.User) (knowledge.User, error) {
+	now := s.millis()
+	res, err := s.exec(ctx, `UPDATE users SET display_name = ?, role = ?, court = ?, specialties = ?, capacity = ?,
+		active = ?, password_hash = ?, updated_at = ? WHERE id = ?`, u.DisplayName, u.Role, u.Court,
+		specialtiesJSON(u.Specialties), u.Capacity, boolInt(u.Active), u.PasswordHash, now, u.ID)
+	if err != nil {
+		return u, err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return u, fmt.Errorf("user %d: %w", u.ID, knowledge.ErrNotFound)
+	}
+	return s.GetUser(ctx, u.ID)
+}
+
+// GetUser finds an account by id.
+func (s *Store) GetUser(ctx context.Context, id int64) (knowledge.User, error) {
+	u, err := scanUser(s.queryRow(ctx, `SELECT `+userCols+` FROM users WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return u, fmt.Errorf("user %d: %w", id, knowledge.ErrNotFound)
+	}
+	return u, err
+}
+
+// GetUserByName finds an account by username.
+func (s *Store) GetUserByName(ctx context.Context, username string) (knowledge.User, error) {
+	u, err := scanUser(s.queryRow(ctx, `SELECT `+userCols+` FROM users WHERE username = ?`, username))
+	if errors.Is(err, sql.ErrNoRows) {
+		return u, fmt.Errorf("user %q: %w", username, knowledge.ErrNotFound)
+	}
+	return u, err
+}
+
+// ListUsers returns every account, judges and admins, by username.
+func (s *Store) ListUsers(ctx context.Context) ([]knowledge.User, error) {
+	rows, err := s.query(ctx, `SELECT `+userCols+` FROM users ORDER BY username`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []knowledge.User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}

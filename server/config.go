@@ -1,0 +1,173 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is the whole configuration: defaults in code, then COURTDESK_* environment variables,
+// then flags, then Validate.
+type Config struct {
+	Addr          string        // listen address
+	DataDir       string        // SQLite database, index, secret
+	DB            string        // sqlite or postgres
+	DatabaseURL   string        // PostgreSQL DSN when DB is postgres
+	PublicURL     string        // how users reach the service; its origin is allowed for WebSockets
+	Origins       []string      // extra allowed WebSocket origins
+	AdminPassword string        // password for the first admin account, else generated
+	Secret        string        // HMAC secret for visitor tokens, else kept in DataDir
+	RateLimit     float64       // requests per second per client; 0 turns every rate limit off
+	RateBurst     int           // token-bucket burst
+	MaxBodyBytes  int64         // request body cap
+	LogLevel      string        // debug, info, warn, error
+	LogFormat     string        // text or json
+	ShutdownGrace time.Duration // time to finish requests on shutdown
+}
+
+// DefaultConfig is what `go run ./server` uses on a fresh machine.
+func DefaultConfig() Config {
+	return Config{
+		Addr:          "127.0.0.1:8080",
+		DataDir:       "data",
+		DB:            "sqlite",
+		RateLimit:     5,
+		RateBurst:     20,
+		MaxBodyBytes:  64 << 10,
+		LogLevel:      "info",
+		LogFormat:     "text",
+		ShutdownGrace: 10 * time.Second,
+	}
+}
+
+// envSpec maps one environment variable onto the config.
+type envSpec struct {
+	name string
+	set  func(*Config, string) error
+}
+
+func str(p func(*Config) *string) func(*Config, string) error {
+	return func(c *Config, v string) error { *p(c) = v; return nil }
+}
+
+var envVars = []envSpec{
+	{"COURTDESK_ADDR", str(func(c *Config) *string { return &c.Addr })},
+	{"COURTDESK_DATA", str(func(c *Config) *string { return &c.DataDir })},
+	{"COURTDESK_DB", str(func(c *Config) *string { return &c.DB })},
+	{"COURTDESK_DATABASE_URL", str(func(c *Config) *string { return &c.DatabaseURL })},
+	{"COURTDESK_PUBLIC_URL", str(func(c *Config) *string { return &c.PublicURL })},
+	{"COURTDESK_ADMIN_PASSWORD", str(func(c *Config) *string { return &c.AdminPassword })},
+	{"COURTDESK_SECRET", str(func(c *Config) *string { return &c.Secret })},
+	{"COURTDESK_LOG_LEVEL", str(func(c *Config) *string { return &c.LogLevel })},
+	{"COURTDESK_LOG_FORMAT", str(func(c *Config) *string { return &c.LogFormat })},
+	{"COURTDESK_ORIGINS", func(c *Config, v string) error { c.Origins = splitList(v); return nil }},
+	{"COURTDESK_RATE_LIMIT", func(c *Config, v string) (err error) { c.RateLimit, err = strconv.ParseFloat(v, 64); return }},
+	{"COURTDESK_RATE_BURST", func(c *Config, v string) (err error) { c.RateBurst, err = strconv.Atoi(v); return }},
+	{"COURTDESK_MAX_BODY_BYTES", func(c *Config, v string) (err error) { c.MaxBodyBytes, err = strconv.ParseInt(v, 10, 64); return }},
+}
+
+// applyEnv overrides defaults from the environment; getenv is os.Getenv outside tests.
+func (c *Config) applyEnv(getenv func(string) string) error {
+	for _, e := range envVars {
+		if v := getenv(e.name); v != "" {
+			if err := e.set(c, v); err != nil {
+				return fmt.Errorf("%s=%q: %w", e.name, v, err)
+			}
+		}
+	}
+	return nil
+}
+
+// registerCommon adds the flags every subcommand shares.
+func (c *Config) registerCommon(fs *flag.FlagSet) {
+	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address (COURTDESK_ADDR)")
+	fs.StringVar(&c.DataDir, "data", c.DataDir, "data directory (COURTDESK_DATA)")
+	fs.StringVar(&c.DB, "db", c.DB, "store engine: sqlite or postgres (COURTDESK_DB)")
+	fs.StringVar(&c.DatabaseURL, "database-url", c.DatabaseURL, "PostgreSQL URL when --db=postgres (COURTDESK_DATABASE_URL)")
+	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error (COURTDESK_LOG_LEVEL)")
+}
+
+// registerServe adds the flags of the serve command.
+func (c *Config) registerServe(fs *flag.FlagSet) {
+	fs.StringVar(&c.PublicURL, "public-url", c.PublicURL, "public base URL, e.g. https://courtdesk.example.cn (COURTDESK_PUBLIC_URL)")
+	fs.Float64Var(&c.RateLimit, "rate-limit", c.RateLimit, "requests per second per client; 0 turns rate limits off (COURTDESK_RATE_LIMIT)")
+	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "text or json (COURTDESK_LOG_FORMAT)")
+}
+
+// Validate checks the configuration as a whole.
+func (c *Config) Validate() error {
+	var errs []error
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		errs = append(errs, fmt.Errorf("addr %q: %w", c.Addr, err))
+	}
+	if strings.TrimSpace(c.DataDir) == "" {
+		errs = append(errs, errors.New("data directory must not be empty"))
+	}
+	switch c.DB {
+	case "sqlite":
+	case "postgres":
+		if c.DatabaseURL == "" {
+			errs = append(errs, errors.New("--db=postgres needs --database-url or COURTDESK_DATABASE_URL"))
+		}
+	default:
+		errs = append(errs, fmt.Errorf("db %q: must be sqlite or postgres", c.DB))
+	}
+	if c.RateLimit < 0 {
+		errs = append(errs, errors.New("rate limit must be 0 (off) or positive"))
+	}
+	if c.RateBurst < 1 {
+		errs = append(errs, errors.New("rate burst must be at least 1"))
+	}
+	if c.MaxBodyBytes < 1024 || c.MaxBodyBytes > 64<<20 {
+		errs = append(errs, errors.New("max body bytes must be between 1 KiB and 64 MiB"))
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		errs = append(errs, fmt.Errorf("log level %q: must be debug, info, warn or error", c.LogLevel))
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		errs = append(errs, fmt.Errorf("log format %q: must be text or json", c.LogFormat))
+	}
+	if c.Secret != "" && len(c.Secret) < 32 {
+		errs = append(errs, errors.New("COURTDESK_SECRET must be at least 32 characters"))
+	}
+	if c.AdminPassword != "" && len(c.AdminPassword) < 10 {
+		errs = append(errs, errors.New("COURTDESK_ADMIN_PASSWORD must be at least 10 characters"))
+	}
+	return errors.Join(errs...)
+}
+
+// BaseURL is the URL printed for users.
+func (c *Config) BaseURL() string {
+	if c.PublicURL != "" {
+		return strings.TrimRight(c.PublicURL, "/")
+	}
+	host, port, _ := net.SplitHostPort(c.Addr)
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
+
+func (c *Config) dbPath() string { return filepath.Join(c.DataDir, "courtdesk.db") }
+
+func (c *Config) indexDir() string { return filepath.Join(c.DataDir, "index") }
+
+func splitList(v string) []string {
+	var out []string
+	for _, s := range strings.Split(v, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func ensureDir(dir string) error { return os.MkdirAll(dir, 0o750) }

@@ -1,0 +1,120 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+// command is one subcommand.
+type command struct {
+	name  string
+	usage string
+	run   func(ctx context.Context, env *env, args []string) error
+}
+
+// env is what every subcommand receives.
+type env struct {
+	stdout, stderr io.Writer
+	getenv         func(string) string
+}
+
+func commands() []command {
+	return []command{
+		{"serve", "serve [flags]: run the service (the default)", cmdServe},
+		{"import", "import [flags] FILE|DIR: validate and upsert articles from a JSON array or a folder of Markdown files", cmdImport},
+		{"export", "export [flags]: write every article as a JSON array to stdout", cmdExport},
+		{"reindex", "reindex [flags]: rebuild the search index from the store", cmdReindex},
+		{"user", "user add --role judge|admin --username NAME [flags]: create an account", cmdUser},
+		{"version", "version: print the version", cmdVersion},
+	}
+}
+
+// errUsage marks a usage error: the command printed its help and exits with 2.
+var errUsage = errors.New("usage")
+
+// run is the whole program; main only wires the process to it.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	e := &env{stdout: stdout, stderr: stderr, getenv: os.Getenv}
+	name := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		name, args = args[0], args[1:]
+	}
+	if name == "help" || name == "-h" || name == "--help" {
+		printHelp(stdout)
+		return 0
+	}
+	for _, c := range commands() {
+		if c.name != name {
+			continue
+		}
+		err := c.run(ctx, e, args)
+		switch {
+		case err == nil, errors.Is(err, flag.ErrHelp):
+			return 0
+		case errors.Is(err, errUsage):
+			return 2
+		default:
+			fmt.Fprintf(stderr, "courtdesk %s: %v\n", name, err)
+			return 1
+		}
+	}
+	fmt.Fprintf(stderr, "courtdesk: unknown command %q\n\n", name)
+	printHelp(stderr)
+	return 2
+}
+
+func printHelp(w io.Writer) {
+	fmt.Fprintln(w, "CourtDesk: 涉企法律服务问答与法官转办\n\nUsage: courtdesk COMMAND [flags]\n\nCommands:")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %s\n", c.usage)
+	}
+	fmt.Fprintln(w, "\nRun 'courtdesk COMMAND --help' for the flags of a command.")
+}
+
+// loadConfig builds a command's Config: defaults, environment, then its flags.
+func loadConfig(e *env, name string, args []string, register func(*Config, *flag.FlagSet)) (*Config, *flag.FlagSet, error) {
+	cfg := DefaultConfig()
+	if err := cfg.applyEnv(e.getenv); err != nil {
+		return nil, nil, err
+	}
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	cfg.registerCommon(fs)
+	if register != nil {
+		register(&cfg, fs)
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, nil, err
+		}
+		return nil, nil, errUsage
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, nil, fmt.Errorf("configuration: %w", err)
+	}
+	return &cfg, fs, nil
+}
+
+func newLogger(cfg *Config, w io.Writer) *slog.Logger {
+	var lvl slog.Level
+	_ = lvl.UnmarshalText([]byte(cfg.LogLevel))
+	opts := &slog.HandlerOptions{Level: lvl}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+func cmdVersion(_ context.Context, e *env, args []string) error {
+	fmt.Fprintln(e.stdout, "courtdesk", version)
+	return nil
+}

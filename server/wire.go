@@ -1,0 +1,173 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/courtdesk/courtdesk/auth"
+	"github.com/courtdesk/courtdesk/handlers"
+	"github.com/courtdesk/courtdesk/index"
+	"github.com/courtdesk/courtdesk/kbfile"
+	"github.com/courtdesk/courtdesk/knowledge"
+	"github.com/courtdesk/courtdesk/knowledge/answer"
+	"github.com/courtdesk/courtdesk/knowledge/library"
+	"github.com/courtdesk/courtdesk/knowledge/seed"
+	"github.com/courtdesk/courtdesk/knowledge/store"
+	"github.com/courtdesk/courtdesk/knowledge/store/postgres"
+	"github.com/courtdesk/courtdesk/knowledge/store/sqlite"
+	"github.com/courtdesk/courtdesk/markup"
+	"github.com/courtdesk/courtdesk/web"
+)
+
+// app is the wired service.
+type app struct {
+	cfg   *Config
+	log   *slog.Logger
+	store *store.Store
+	index *index.Index
+	lib   *library.Library
+	http  *echo.Echo
+}
+
+// openStore opens the configured engine and applies migrations.
+func openStore(ctx context.Context, cfg *Config) (*store.Store, error) {
+	if cfg.DB == "postgres" {
+		return store.Open(ctx, postgres.Driver{}, cfg.DatabaseURL)
+	}
+	if err := ensureDir(cfg.DataDir); err != nil {
+		return nil, err
+	}
+	return store.Open(ctx, sqlite.Driver{}, cfg.dbPath())
+}
+
+// build wires store → seed → admin → index → engine → HTTP. Every dependency is visible here.
+func build(ctx context.Context, cfg *Config, log *slog.Logger, out io.Writer) (*app, error) {
+	start := time.Now()
+	if err := ensureDir(cfg.DataDir); err != nil {
+		return nil, err
+	}
+	st, err := openStore(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	a := &app{cfg: cfg, log: log, store: st, lib: library.New(st, nil)}
+	fail := func(err error) (*app, error) { a.close(); return nil, err }
+
+	if err := a.seedIfEmpty(ctx); err != nil {
+		return fail(err)
+	}
+	if err := a.ensureAdmin(ctx, out); err != nil {
+		return fail(err)
+	}
+	published, err := a.lib.Published(ctx)
+	if err != nil {
+		return fail(err)
+	}
+	norm, err := index.NewNormalizer()
+	if err != nil {
+		return fail(err)
+	}
+	ix, stats, err := index.Open(cfg.indexDir(), norm, index.NewSynonyms(index.DefaultSynonyms()), published)
+	if err != nil {
+		return fail(fmt.Errorf("index: %w", err))
+	}
+	a.index = ix
+	a.lib.SetIndexer(ix)
+	if stats.Rebuilt {
+		log.Info("index built", "docs", stats.Docs, "reason", stats.Reason, "took_ms", stats.Took.Milliseconds())
+	} else {
+		log.Info("index opened", "docs", stats.Docs, "took_ms", stats.Took.Milliseconds())
+	}
+
+	engine := answer.New(ix, ix, ix, answer.DefaultConfig())
+	metrics := handlers.NewMetrics(version, ix.DocCount)
+	a.http = handlers.New(handlers.Deps{
+		Log:      log,
+		Engine:   engine,
+		Articles: ix,
+		Render:   markup.New(),
+		Metrics:  metrics,
+		Web:      web.FS(),
+		Ready: map[string]func(context.Context) error{
+			"store": st.Ping,
+			"index": ix.Ready,
+		},
+		Limits: handlers.Limits{MaxBodyBytes: cfg.MaxBodyBytes, RateLimit: cfg.RateLimit, RateBurst: cfg.RateBurst},
+	})
+	log.Info("ready to serve", "store", st.Driver().Name(), "articles", len(published),
+		"took_ms", time.Since(start).Milliseconds())
+	return a, nil
+}
+
+func (a *app) close() {
+	if a.index != nil {
+		a.index.Close()
+	}
+	if a.store != nil {
+		a.store.Close()
+	}
+}
+
+// seedIfEmpty imports the embedded seed knowledge base into an empty store.
+func (a *app) seedIfEmpty(ctx context.Context) error {
+	slugs, err := a.store.ArticleSlugs(ctx)
+	if err != nil {
+		return err
+	}
+	if len(slugs) > 0 {
+		return nil
+	}
+	articles, err := kbfile.ReadFS(seed.FS(), ".")
+	if err != nil {
+		return fmt.Errorf("seed: %w", err)
+	}
+	res, err := a.lib.Import(ctx, articles, "seed", "初始知识库")
+	if err != nil {
+		return fmt.Errorf("seed: %w", err)
+	}
+	a.log.Info("seed knowledge base imported", "articles", len(res))
+	return nil
+}
+
+// ensureAdmin creates the first admin account. Its password comes from COURTDESK_ADMIN_PASSWORD
+// or is generated and printed once; it is never stored in clear.
+func (a *app) ensureAdmin(ctx context.Context, out io.Writer) error {
+	_, err := a.store.GetUserByName(ctx, "admin")
+	if err == nil {
+		return nil
+	}
+	if !errors.Is(err, knowledge.ErrNotFound) {
+		return err
+	}
+	pw, generated := a.cfg.AdminPassword, false
+	if pw == "" {
+		if pw, err = auth.RandomToken(12); err != nil {
+			return err
+		}
+		generated = true
+	}
+	hash, err := auth.HashPassword(pw)
+	if err != nil {
+		return err
+	}
+	_, err = a.store.CreateUser(ctx, knowledge.User{Username: "admin", DisplayName: "系统管理员", Role: knowledge.RoleAdmin,
+		Active: true, PasswordHash: hash})
+	if errors.Is(err, knowledge.ErrConflict) {
+		return nil // another replica created it first
+	}
+	if err != nil {
+		return err
+	}
+	if generated {
+		fmt.Fprintf(out, "\n  已创建管理员账号 admin，初始密码（只显示这一次）：%s\n\n", pw)
+	} else {
+		fmt.Fprintln(out, "  已创建管理员账号 admin（密码取自 COURTDESK_ADMIN_PASSWORD）")
+	}
+	return nil
+}
