@@ -139,7 +139,8 @@ func (ix *Index) Search(ctx context.Context, question string, limit int) (answer
 func (ix *Index) queryTokens(norm string) []string {
 	var out []string
 	for _, t := range ix.tokens(norm) {
-		if !stopTokens[t] {
+		// Amounts and dates (30万, 2021) vary from case to case and say nothing about the topic.
+		if !stopTokens[t] && !allDigits(t) {
 			out = append(out, t)
 		}
 		if len(out) == maxQueryTokens {
@@ -242,4 +243,13 @@ func (ix *Index) similarity(qtoks []string, d *doc, matched map[string]bool) (co
 		}
 	}
 	return coverage, best
+}
+
+func allDigits(t string) bool {
+	for _, r := range t {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return t != ""
 }

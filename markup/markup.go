@@ -62,6 +62,9 @@ var tagRE = regexp.MustCompile(`<[^>]*>`)
 func PlainText(src string) string {
 	var b strings.Builder
 	for _, line := range strings.Split(src, "\n") {
+		if strings.HasPrefix(line, "#") {
+			line = strings.TrimRight(line, "# \t") // closing hashes of an ATX heading
+		}
 		line = strings.TrimLeft(line, "#>*-+| \t")
 		line = tagRE.ReplaceAllString(line, "")
 		line = strings.NewReplacer("**", "", "__", "", "`", "", "|", " ").Replace(line)

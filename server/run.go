@@ -43,7 +43,11 @@ var errUsage = errors.New("usage")
 
 // run is the whole program; main only wires the process to it.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	e := &env{stdout: stdout, stderr: stderr, getenv: os.Getenv}
+	return runWith(ctx, &env{stdout: stdout, stderr: stderr, getenv: os.Getenv}, args)
+}
+
+func runWith(ctx context.Context, e *env, args []string) int {
+	stdout, stderr := e.stdout, e.stderr
 	name := "serve"
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		name, args = args[0], args[1:]

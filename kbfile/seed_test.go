@@ -1,0 +1,151 @@
+package kbfile_test
+
+import (
+	"bufio"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/courtdesk/courtdesk/internal/testenv"
+	"github.com/courtdesk/courtdesk/kbfile"
+	"github.com/courtdesk/courtdesk/knowledge"
+	"github.com/courtdesk/courtdesk/knowledge/seed"
+	"github.com/courtdesk/courtdesk/markup"
+)
+
+type topic struct {
+	Slug     string             `json:"slug"`
+	Category knowledge.Category `json:"category"`
+	Kind     knowledge.Kind     `json:"kind"`
+	Title    string             `json:"title"`
+}
+
+func seedArticles(t *testing.T) []knowledge.Article {
+	t.Helper()
+	as, err := kbfile.ReadFS(seed.FS(), ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return as
+}
+
+// The seed is a valid set on its own: fields within bounds, no duplicate or dangling slugs.
+func TestSeedIsValid(t *testing.T) {
+	as := seedArticles(t)
+	if err := knowledge.ValidateSet(as, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range as {
+		if a.Status != knowledge.StatusPublished {
+			t.Errorf("%s: status %s, the seed publishes every article", a.Slug, a.Status)
+		}
+		if n := len(a.Questions); n < 4 || n > 8 {
+			t.Errorf("%s: %d questions, want 4–8", a.Slug, n)
+		}
+		if n := utf8.RuneCountInString(a.Summary); n > 300 {
+			t.Errorf("%s: summary %d characters, want at most 300", a.Slug, n)
+		}
+		if n := len(a.Related); n < 2 || n > 4 {
+			t.Errorf("%s: %d related, want 2–4", a.Slug, n)
+		}
+		if strings.ContainsAny(a.Summary, "#*`<>") {
+			t.Errorf("%s: summary must be plain text", a.Slug)
+		}
+	}
+}
+
+// Every topic has exactly one article, in the right folder, category and kind.
+func TestSeedCoversEveryTopic(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join(testenv.SharedDir(t), "kb", "topics.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var topics []topic
+	if err := json.Unmarshal(b, &topics); err != nil {
+		t.Fatal(err)
+	}
+	bySlug := map[string]knowledge.Article{}
+	for _, a := range seedArticles(t) {
+		bySlug[a.Slug] = a
+	}
+	if len(bySlug) != len(topics) {
+		t.Errorf("%d articles for %d topics", len(bySlug), len(topics))
+	}
+	for _, tp := range topics {
+		a, ok := bySlug[tp.Slug]
+		if !ok {
+			t.Errorf("topic %s has no article", tp.Slug)
+			continue
+		}
+		if a.Category != tp.Category || a.Kind != tp.Kind {
+			t.Errorf("%s: %s/%s, topic says %s/%s", tp.Slug, a.Category, a.Kind, tp.Category, tp.Kind)
+		}
+		if _, err := seed.FS().Open(string(tp.Category) + "/" + tp.Slug + ".md"); err != nil {
+			t.Errorf("%s: not at %s/%s.md", tp.Slug, tp.Category, tp.Slug)
+		}
+	}
+}
+
+// The dev questions are a test: none may appear in an article word for word.
+func TestSeedHasNoDevQuestionVerbatim(t *testing.T) {
+	f, err := os.Open(filepath.Join(testenv.SharedDir(t), "kb", "dev-questions.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	strip := regexp.MustCompile(`[\s，。？！?!,.、：:；;“”"（）()]`)
+	var all []string
+	for _, a := range seedArticles(t) {
+		all = append(all, strip.ReplaceAllString(strings.Join(append([]string{a.Title, a.Summary, a.Body}, a.Questions...), "|"), ""))
+	}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		var it struct{ Q string }
+		if err := json.Unmarshal(sc.Bytes(), &it); err != nil {
+			t.Fatal(err)
+		}
+		q := strip.ReplaceAllString(it.Q, "")
+		if utf8.RuneCountInString(q) < 8 {
+			continue // greetings like 你好 may appear anywhere
+		}
+		for _, text := range all {
+			if strings.Contains(text, q) {
+				t.Errorf("dev question pasted into an article: %q", it.Q)
+			}
+		}
+	}
+}
+
+// Every body renders to sanitised HTML with the headings its kind requires, in order.
+func TestSeedBodiesRender(t *testing.T) {
+	r := markup.New()
+	h2 := regexp.MustCompile(`<h2[^>]*>(.*?)</h2>`)
+	for _, a := range seedArticles(t) {
+		html := r.HTML(a.Body)
+		if strings.Contains(strings.ToLower(html), "<script") {
+			t.Errorf("%s: script survived sanitising", a.Slug)
+		}
+		var got []string
+		for _, m := range h2.FindAllStringSubmatch(html, -1) {
+			got = append(got, m[1])
+		}
+		want := a.Kind.Headings()
+		var present []string
+		for _, h := range got {
+			if slices.Contains(want, h) {
+				present = append(present, h)
+			}
+		}
+		if !slices.Equal(present, want) {
+			t.Errorf("%s (%s): headings %v, want %v in order", a.Slug, a.Kind, got, want)
+		}
+		if n := utf8.RuneCountInString(markup.PlainText(a.Body)); n < 500 || n > 2200 {
+			t.Errorf("%s: body %d characters, want roughly 600–1,500", a.Slug, n)
+		}
+	}
+}
