@@ -38,17 +38,27 @@ type Index struct {
 	bi   bleve.Index
 	an   analysis.Analyzer
 	docs map[string]*doc
-	df   map[string]int
 	fp   uint64
+	// Token statistics for the rerank. Tokens are interned to small integers so that each
+	// article's token sets are compact sorted slices rather than maps.
+	ids map[string]uint32
+	df  []int32   // by token id: articles whose text holds the token
+	w   []float64 // by token id: the token's weight, recomputed after every change
 }
 
 // doc is the in-memory view of one published article used to rerank and to compose answers
 // without a database round trip.
 type doc struct {
 	art       knowledge.Article
-	text      string            // normalised title, questions, tags, summary and legal basis
-	tokens    map[string]bool   // analysed tokens of text
-	phrasings []map[string]bool // analysed tokens of the title and of each question
+	text      string     // normalised title, questions, tags, summary and legal basis
+	tokens    tokenSet   // analysed tokens of text
+	phrasings []phrasing // the title and each question
+}
+
+// phrasing is one of the article's own wordings of the need it answers.
+type phrasing struct {
+	tokens tokenSet
+	weight float64 // sum of the weights of its informative tokens
 }
 
 // OpenStats reports what Open did.
@@ -68,6 +78,8 @@ const (
 	maxQueryRunes   = 1000
 	maxQueryTokens  = 64
 	highDFThreshold = 0.35 // tokens in more than this share of articles are left out of the Bleve query
+	maxBleveTerms   = 16   // the most informative tokens sent to Bleve
+	bodyTerms       = 6    // of those, how many are also looked up in the long body field
 )
 
 // Open opens or builds the index in dir for the given published articles (the store's current
@@ -229,13 +241,15 @@ func (ix *Index) bleveDoc(a knowledge.Article) map[string]any {
 
 func (ix *Index) loadDocs(articles []knowledge.Article) {
 	ix.docs = make(map[string]*doc, len(articles))
-	ix.df = make(map[string]int)
+	ix.ids = make(map[string]uint32)
+	ix.df, ix.w = nil, nil
 	ix.fp = 0
 	for _, a := range articles {
 		if a.Status == knowledge.StatusPublished {
 			ix.addDoc(a)
 		}
 	}
+	ix.reweight()
 }
 
 func (ix *Index) addDoc(a knowledge.Article) {
@@ -243,12 +257,12 @@ func (ix *Index) addDoc(a knowledge.Article) {
 	parts := append([]string{a.Title}, a.Questions...)
 	parts = append(parts, strings.Join(a.Tags, " "), a.Summary, strings.Join(a.LegalBasis, " "))
 	d.text = ix.norm.Normalize(strings.Join(parts, "\n"))
-	d.tokens = ix.tokenSet(d.text)
+	d.tokens = ix.internSet(d.text)
 	for _, p := range append([]string{a.Title}, a.Questions...) {
-		d.phrasings = append(d.phrasings, ix.tokenSet(ix.norm.Normalize(p)))
+		d.phrasings = append(d.phrasings, phrasing{tokens: ix.internSet(ix.norm.Normalize(p))})
 	}
-	for t := range d.tokens {
-		ix.df[t]++
+	for _, id := range d.tokens {
+		ix.df[id]++
 	}
 	ix.docs[a.Slug] = d
 	ix.fp ^= docHash(a)
@@ -259,10 +273,8 @@ func (ix *Index) removeDoc(slug string) {
 	if !ok {
 		return
 	}
-	for t := range d.tokens {
-		if ix.df[t]--; ix.df[t] <= 0 {
-			delete(ix.df, t)
-		}
+	for _, id := range d.tokens {
+		ix.df[id]--
 	}
 	ix.fp ^= docHash(d.art)
 	delete(ix.docs, slug)
@@ -280,6 +292,7 @@ func (ix *Index) Upsert(a knowledge.Article) error {
 	}
 	ix.removeDoc(a.Slug)
 	ix.addDoc(a)
+	ix.reweight()
 	return ix.saveFingerprint()
 }
 
@@ -295,6 +308,7 @@ func (ix *Index) deleteLocked(slug string) error {
 		return err
 	}
 	ix.removeDoc(slug)
+	ix.reweight()
 	return ix.saveFingerprint()
 }
 

@@ -22,9 +22,14 @@ type devItem struct {
 	Why    string `json:"why"`
 }
 
-func loadDev(t *testing.T) []devItem {
+func loadDev(t testing.TB) []devItem {
 	t.Helper()
-	f, err := os.Open(filepath.Join(testenv.SharedDir(t), "kb", "dev-questions.jsonl"))
+	return loadJSONL(t, filepath.Join(testenv.SharedDir(t), "kb", "dev-questions.jsonl"))
+}
+
+func loadJSONL(t testing.TB, path string) []devItem {
+	t.Helper()
+	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,6 +174,33 @@ func TestDevSetQuality(t *testing.T) {
 	for _, f := range floors {
 		if f.got < f.min {
 			t.Errorf("%s = %.3f, below the floor %.2f", f.name, f.got, f.min)
+		}
+	}
+}
+
+// TestHeldOutQuality runs questions written blind to the articles and to the dev set
+// (testdata/heldout.jsonl), including traditional-character and full-width variants. Nothing was
+// tuned on them, so their figures are the honest estimate of quality on unseen questions.
+func TestHeldOutQuality(t *testing.T) {
+	items := loadJSONL(t, filepath.Join("testdata", "heldout.jsonl"))
+	eng, ix := seedEngine(t)
+	q := evaluate(t, eng, func(slug string) bool { _, ok := ix.Article(slug); return ok }, items)
+	q.report(t)
+	floors := []struct {
+		name string
+		got  float64
+		min  float64
+	}{
+		{"top-1", ratio(q.top1, q.answerN), 0.80},
+		{"top-3", ratio(q.top3, q.answerN), 0.90},
+		{"escalation recall", ratio(q.escHit, q.escN), 0.80},
+		{"answerable not falsely escalated", 1 - ratio(q.falseEsc, q.answerN), 0.90},
+		{"out_of_scope", ratio(q.oosHit, q.oosN), 0.80},
+		{"smalltalk", ratio(q.stHit, q.stN), 0.80},
+	}
+	for _, f := range floors {
+		if f.got < f.min {
+			t.Errorf("%s = %.3f, below the held-out floor %.2f", f.name, f.got, f.min)
 		}
 	}
 }

@@ -45,14 +45,6 @@ func (ix *Index) tokens(text string) []string {
 	return out
 }
 
-func (ix *Index) tokenSet(text string) map[string]bool {
-	m := map[string]bool{}
-	for _, tok := range ix.an.Analyze([]byte(text)) {
-		m[string(tok.Term)] = true
-	}
-	return m
-}
-
 // Analyze returns the analysed tokens of a question, as the search sees them.
 func (ix *Index) Analyze(question string) []string {
 	ix.mu.RLock()
@@ -60,10 +52,17 @@ func (ix *Index) Analyze(question string) []string {
 	return ix.tokens(ix.norm.Normalize(question))
 }
 
-// weight is a token's information: rarer tokens say more, and unigrams say less than bigrams.
+// weight is a token's information: rarer tokens say more, unigrams say less than bigrams, and a
+// token no article uses weighs the most (it is what the knowledge base does not cover).
 func (ix *Index) weight(t string) float64 {
-	n := float64(len(ix.docs))
-	w := math.Log(1 + (n+1)/(float64(ix.df[t])+0.5))
+	if id, ok := ix.ids[t]; ok {
+		return ix.w[id]
+	}
+	return tokenWeight(t, 0, len(ix.docs))
+}
+
+func tokenWeight(t string, df, n int) float64 {
+	w := math.Log(1 + float64(n+1)/(float64(df)+0.5))
 	if utf8.RuneCountInString(t) == 1 {
 		w *= 0.3
 	}
@@ -152,36 +151,78 @@ func (ix *Index) queryTokens(norm string) []string {
 
 // bleveQuery builds a disjunction of per-field term queries. It is built from analysed tokens in
 // code, so nothing the user types (+, -, field:, /re/) is ever interpreted as query syntax.
+//
+// Candidate generation must stay cheap at 10,000 articles: only the most informative tokens are
+// sent, unigrams only when the question has too few bigrams, and the long body field only for the
+// rarest tokens. The rerank then looks at every candidate in full.
 func (ix *Index) bleveQuery(qtoks []string, exps []expansion) query.Query {
-	terms := map[string]float64{}
+	type term struct {
+		t     string
+		boost float64
+		w     float64
+	}
+	seen := map[string]bool{}
+	var terms []term
+	add := func(t string, boost float64) {
+		if seen[t] || stopTokens[t] {
+			return
+		}
+		seen[t] = true
+		w := ix.weight(t)
+		if _, known := ix.ids[t]; !known {
+			// Not in any title, question, tag or summary: at best a body word. Such tokens are
+			// mostly the user's own filler (钢材, 离谱) and must not crowd out the tokens that match.
+			w = -1 / w
+		}
+		terms = append(terms, term{t: t, boost: boost, w: w})
+	}
 	for _, t := range qtoks {
-		terms[t] = 1
+		add(t, 1)
 	}
 	for _, e := range exps {
 		for _, alt := range e.alts {
 			for _, t := range ix.tokens(alt) {
-				if _, ok := terms[t]; !ok && !stopTokens[t] {
-					terms[t] = 0.7
-				}
+				add(t, 0.7)
 			}
 		}
 	}
+	bigrams := 0
+	for _, t := range terms {
+		if utf8.RuneCountInString(t.t) > 1 {
+			bigrams++
+		}
+	}
+	sort.SliceStable(terms, func(i, j int) bool { return terms[i].w > terms[j].w })
 	n := len(ix.docs)
 	var qs []query.Query
-	for t, boost := range terms {
-		// A token found in most articles ranks nothing and costs the most to score.
-		if n >= 50 && float64(ix.df[t]) > highDFThreshold*float64(n) {
+	sent := 0
+	for _, t := range terms {
+		if sent == maxBleveTerms {
+			break
+		}
+		single := utf8.RuneCountInString(t.t) == 1
+		if single && bigrams >= 2 {
 			continue
 		}
-		if utf8.RuneCountInString(t) == 1 {
+		// A token found in most articles ranks nothing and costs the most to score.
+		if id, ok := ix.ids[t.t]; ok && n >= 50 && float64(ix.df[id]) > highDFThreshold*float64(n) {
+			continue
+		}
+		boost := t.boost
+		if single {
 			boost *= 0.3
 		}
-		for field, fb := range fieldBoosts {
-			tq := bleve.NewTermQuery(t)
-			tq.SetField(field)
-			tq.SetBoost(boost * fb)
+		fields := []string{fieldHead, fieldSummary}
+		if sent < bodyTerms {
+			fields = append(fields, fieldBody)
+		}
+		for _, f := range fields {
+			tq := bleve.NewTermQuery(t.t)
+			tq.SetField(f)
+			tq.SetBoost(boost * fieldBoosts[f])
 			qs = append(qs, tq)
 		}
+		sent++
 	}
 	if len(qs) == 0 {
 		return nil
@@ -210,12 +251,19 @@ func rewriteFor(norm string, exps []expansion, docText string) string {
 // (coverage), and the best weighted Dice overlap between the question and one of the article's
 // own phrasings (its title or one of its questions). Both are in 0..1.
 func (ix *Index) similarity(qtoks []string, d *doc, matched map[string]bool) (coverage, best float64) {
+	type qt struct {
+		id    uint32
+		known bool
+		w     float64
+	}
+	q := make([]qt, len(qtoks))
 	var total, hit float64
-	for _, t := range qtoks {
-		w := ix.weight(t)
-		total += w
-		if d.tokens[t] {
-			hit += w
+	for i, t := range qtoks {
+		id, known := ix.ids[t]
+		q[i] = qt{id: id, known: known, w: ix.weight(t)}
+		total += q[i].w
+		if known && d.tokens.has(id) {
+			hit += q[i].w
 			matched[t] = true
 		}
 	}
@@ -224,21 +272,13 @@ func (ix *Index) similarity(qtoks []string, d *doc, matched map[string]bool) (co
 	}
 	coverage = hit / total
 	for _, p := range d.phrasings {
-		var common, pw float64
-		for t := range p {
-			if stopTokens[t] {
-				continue
-			}
-			w := ix.weight(t)
-			pw += w
-			for _, q := range qtoks {
-				if q == t {
-					common += w
-					break
-				}
+		var common float64
+		for _, x := range q {
+			if x.known && p.tokens.has(x.id) {
+				common += x.w
 			}
 		}
-		if s := 2 * common / (total + pw); s > best {
+		if s := 2 * common / (total + p.weight); s > best {
 			best = s
 		}
 	}

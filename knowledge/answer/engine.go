@@ -73,6 +73,9 @@ type Config struct {
 	// Below it, a question with legal vocabulary goes to a judge as uncovered_legal and one
 	// without is out of scope.
 	AnswerThreshold float64
+	// UncoveredThreshold replaces AnswerThreshold for questions in a field no article is about
+	// (customs, maritime, anti-dumping …).
+	UncoveredThreshold float64
 	// NonLegalThreshold replaces AnswerThreshold for questions without legal vocabulary.
 	NonLegalThreshold float64
 	// MaxSources caps the sources returned.
@@ -81,7 +84,7 @@ type Config struct {
 
 // DefaultConfig holds thresholds calibrated on the development question set (docs/SEARCH.md).
 func DefaultConfig() Config {
-	return Config{AnswerThreshold: 0.2, NonLegalThreshold: 0.45, MaxSources: 5}
+	return Config{AnswerThreshold: 0.15, UncoveredThreshold: 0.4, NonLegalThreshold: 0.45, MaxSources: 5}
 }
 
 // Engine answers questions. It is safe for concurrent use.
@@ -148,6 +151,9 @@ func (e *Engine) Ask(ctx context.Context, question string) (Result, error) {
 	threshold := e.cfg.AnswerThreshold
 	if !legal {
 		threshold = max(threshold, e.cfg.NonLegalThreshold)
+	}
+	if uncoveredRE.MatchString(norm) {
+		threshold = max(threshold, e.cfg.UncoveredThreshold)
 	}
 	covered := len(sr.Hits) > 0 && res.Confidence >= threshold
 

@@ -1,0 +1,110 @@
+package index_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/courtdesk/courtdesk/index"
+	"github.com/courtdesk/courtdesk/knowledge"
+	"github.com/courtdesk/courtdesk/knowledge/answer"
+)
+
+// synthetic builds n articles whose wording is recombined from the seed, so that term statistics
+// look like real legal text rather than random characters.
+func synthetic(seed []knowledge.Article, n int) []knowledge.Article {
+	r := rand.New(rand.NewPCG(1, 2))
+	var sentences []string
+	for _, a := range seed {
+		for _, s := range strings.FieldsFunc(a.Body, func(r rune) bool { return r == '。' || r == '\n' }) {
+			if len([]rune(s)) > 8 {
+				sentences = append(sentences, s)
+			}
+		}
+	}
+	out := make([]knowledge.Article, n)
+	for i := range out {
+		base := seed[i%len(seed)]
+		other := seed[r.IntN(len(seed))]
+		var body strings.Builder
+		for range 25 {
+			body.WriteString(sentences[r.IntN(len(sentences))])
+			body.WriteString("。")
+		}
+		a := base
+		a.Slug = fmt.Sprintf("%s-%d", base.Slug, i)
+		a.Title = base.Title + "（" + other.Title + "）"
+		a.Questions = append(slices.Clone(base.Questions[:2]), other.Questions[:2]...)
+		a.Body = body.String()
+		a.Related = nil
+		a.Version = 1
+		out[i] = a
+	}
+	return out
+}
+
+func devQuestions(b *testing.B) []string {
+	var qs []string
+	for _, it := range loadDev(b) {
+		qs = append(qs, it.Q)
+	}
+	if len(qs) == 0 {
+		b.Skip("dev questions not available")
+	}
+	return qs
+}
+
+// benchAsk runs the whole engine (normalise, detect, search, rerank, compose) and reports the
+// latency distribution next to ns/op.
+func benchAsk(b *testing.B, eng *answer.Engine, qs []string) {
+	ctx := context.Background()
+	lat := make([]time.Duration, 0, b.N)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		start := time.Now()
+		if _, err := eng.Ask(ctx, qs[i%len(qs)]); err != nil {
+			b.Fatal(err)
+		}
+		lat = append(lat, time.Since(start))
+	}
+	b.StopTimer()
+	slices.Sort(lat)
+	pct := func(p float64) float64 { return float64(lat[int(p*float64(len(lat)-1))].Microseconds()) / 1000 }
+	b.ReportMetric(pct(0.50), "p50-ms")
+	b.ReportMetric(pct(0.99), "p99-ms")
+}
+
+func BenchmarkAskSeed(b *testing.B) {
+	eng, _ := seedEngine(b)
+	benchAsk(b, eng, devQuestions(b))
+}
+
+func BenchmarkAsk10k(b *testing.B) {
+	as := synthetic(seedArticles(b), 10000)
+	ix := openIndex(b, b.TempDir(), as)
+	eng := answer.New(ix, ix, ix, answer.DefaultConfig())
+	benchAsk(b, eng, devQuestions(b))
+}
+
+func BenchmarkBuild10k(b *testing.B) {
+	as := synthetic(seedArticles(b), 10000)
+	norm, err := index.NewNormalizer()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		dir := b.TempDir()
+		start := time.Now()
+		ix, _, err := index.Open(dir, norm, index.NewSynonyms(index.DefaultSynonyms()), as)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(len(as))/time.Since(start).Seconds(), "articles/s")
+		ix.Close()
+	}
+}
