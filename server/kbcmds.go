@@ -108,4 +108,3 @@ func cmdReindex(ctx context.Context, e *env, args []string) error {
 	fmt.Fprintf(e.stdout, "reindexed %d published article(s) into %s\n", ix.DocCount(), cfg.indexDir())
 	return nil
 }
-

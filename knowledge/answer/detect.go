@@ -11,12 +11,12 @@ type Reason string
 
 // Escalation reasons, as defined for the dev set and the judge queue.
 const (
-	ReasonNone        Reason = ""
-	ReasonExplicit    Reason = "explicit_request"
-	ReasonSpecific    Reason = "specific_case"
-	ReasonUrgent      Reason = "urgent_enforcement"
-	ReasonComplaint   Reason = "complaint"
-	ReasonUncovered   Reason = "uncovered_legal"
+	ReasonNone      Reason = ""
+	ReasonExplicit  Reason = "explicit_request"
+	ReasonSpecific  Reason = "specific_case"
+	ReasonUrgent    Reason = "urgent_enforcement"
+	ReasonComplaint Reason = "complaint"
+	ReasonUncovered Reason = "uncovered_legal"
 )
 
 // Valid reports whether r is a known reason (ReasonNone included).
@@ -77,7 +77,7 @@ var (
 	caseRefRE = re(`(我们|我|我方|本公司|公司|我司)(的|这个|那个|这起)*(案子|案件|官司|诉讼)|正在.{0,8}审|在审|审理中|下周开庭|明天开庭|已经开庭|开过庭|法官让|承办法官|仲裁员|正在打的`)
 	opinionRE = re(`会判|判我们|判谁|能赢|会赢|赢吗|输吗|能胜诉|胜诉吗|胜算|把握|改判|能不能改|帮我判断|帮我分析|帮我看看|给个准确意见|准确意见|直接告诉我|你觉得|您觉得|结果会|怎么判|判多少|能判|预测|会不会支持|会支持|交哪些证据能赢`)
 
-	smalltalkRE = re(`^(你好|您好|hi|hello|嗨|哈喽|在吗|在不在|有人吗|早上好|早安|上午好|中午好|下午好|晚上好|谢谢|多谢|感谢|谢了|辛苦|再见|拜拜|好的|好吧|明白|知道了|收到|ok|嗯|你是谁|你是什么|你叫什么|你是机器人|你是真人|是真人|是机器人|你能做什么|你会什么|你能干什么|你都能干啥|你能干啥|你会干啥|你有什么功能|怎么用)`)
+	smalltalkRE    = re(`^(你好|您好|hi|hello|嗨|哈喽|在吗|在不在|有人吗|早上好|早安|上午好|中午好|下午好|晚上好|谢谢|多谢|感谢|谢了|辛苦|再见|拜拜|好的|好吧|明白|知道了|收到|ok|嗯|你是谁|你是什么|你叫什么|你是机器人|你是真人|是真人|是机器人|你能做什么|你会什么|你能干什么|你都能干啥|你能干啥|你会干啥|你有什么功能|怎么用)`)
 	smalltalkAnyRE = re(`你好|您好|谢谢|感谢|多谢|辛苦了?|再见|拜拜|在吗|你是谁|真人还是机器人|机器人还是真人|你是机器人|你是真人|你叫什么|你能做什么|你都能干啥|你能干啥|早上好|下午好|晚上好`)
 
 	// legalRE marks vocabulary of law and business disputes. A question with it that no article
