@@ -37,3 +37,12 @@ func RandomToken(n int) (string, error) {
 	}
 	return base64.RawURLEncoding.EncodeToString(b), nil
 }
+
+// Bcrypt implements account.Hasher.
+type Bcrypt struct{}
+
+// Hash implements account.Hasher.
+func (Bcrypt) Hash(p string) (string, error) { return HashPassword(p) }
+
+// Check implements account.Hasher.
+func (Bcrypt) Check(hash, p string) bool { return CheckPassword(hash, p) }

@@ -12,22 +12,31 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// decodeJSON reads a JSON object into v strictly: the body must be valid UTF-8 (Go's decoder would
-// otherwise replace bad bytes silently), within limit, one object with no unknown fields.
-func decodeJSON(c echo.Context, limit int64, v any) error {
+// readBody reads a JSON body of at most limit bytes that must be valid UTF-8.
+func readBody(c echo.Context, limit int64) ([]byte, error) {
 	ct := c.Request().Header.Get(echo.HeaderContentType)
 	if ct != "" && !strings.HasPrefix(strings.ToLower(ct), echo.MIMEApplicationJSON) {
-		return apiErr(http.StatusUnsupportedMediaType, "unsupported_media_type", "请以 application/json 提交")
+		return nil, apiErr(http.StatusUnsupportedMediaType, "unsupported_media_type", "请以 application/json 提交")
 	}
 	body, err := io.ReadAll(io.LimitReader(c.Request().Body, limit+1))
 	if err != nil {
-		return apiErr(http.StatusBadRequest, "bad_request", "读取请求失败")
+		return nil, apiErr(http.StatusBadRequest, "bad_request", "读取请求失败")
 	}
 	if int64(len(body)) > limit {
-		return apiErr(http.StatusRequestEntityTooLarge, "too_large", "请求内容过大")
+		return nil, apiErr(http.StatusRequestEntityTooLarge, "too_large", "请求内容过大")
 	}
 	if !utf8.Valid(body) {
-		return apiErr(http.StatusBadRequest, "invalid_utf8", "请求内容不是有效的 UTF-8 文本")
+		return nil, apiErr(http.StatusBadRequest, "invalid_utf8", "请求内容不是有效的 UTF-8 文本")
+	}
+	return body, nil
+}
+
+// decodeJSON reads a JSON object into v strictly: the body must be valid UTF-8 (Go's decoder would
+// otherwise replace bad bytes silently), within limit, one object with no unknown fields.
+func decodeJSON(c echo.Context, limit int64, v any) error {
+	body, err := readBody(c, limit)
+	if err != nil {
+		return err
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()

@@ -43,6 +43,18 @@ type Deps struct {
 	Metrics  *Metrics
 	Web      fs.FS
 	Limits   Limits
+	// Accounts signs judges and admins in; without it the console routes are not mounted.
+	Accounts Accounts
+	// Library, Users, Passwords and Synonyms serve the admin console.
+	Library   Library
+	Users     Users
+	Passwords Passwords
+	Synonyms  SynonymList
+	// Origins are allowed besides the service's own for state-changing requests.
+	Origins []string
+	// Hub and Courts serve the enterprise chat; without a hub the chat routes are not mounted.
+	Hub    ChatHub
+	Courts CourtLister
 }
 
 // Server holds the handlers' dependencies.
@@ -58,6 +70,9 @@ func New(d Deps) *echo.Echo {
 	s := &Server{d: d}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
+	// Rate limits and the per-address caps key on the client address. Without a trusted proxy in
+	// front, X-Forwarded-For is whatever the client wants it to be, so take the socket's address.
+	e.IPExtractor = echo.ExtractIPDirect()
 	e.HTTPErrorHandler = ErrorHandler(d.Log)
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
 		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {

@@ -27,5 +27,6 @@ func (s *Server) static(e *echo.Echo) {
 	e.GET("/", page("index.html"))
 	e.GET("/judge", page("judge.html"))
 	e.GET("/admin", page("admin.html"))
+	e.GET("/login", page("login.html"))
 	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/", assets)))
 }

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -29,6 +30,9 @@ type Config struct {
 	LogLevel      string        // debug, info, warn, error
 	LogFormat     string        // text or json
 	ShutdownGrace time.Duration // time to finish requests on shutdown
+	CourtsFile    string        // JSON list of the intake form's cities and courts, else the Liaoning seed
+	WSMaxFrame    int           // largest chat WebSocket frame, bytes
+	WSConnsPerIP  int           // chat WebSocket connections per client address; lifted with RateLimit 0
 }
 
 // DefaultConfig is what `go run ./server` uses on a fresh machine.
@@ -43,6 +47,8 @@ func DefaultConfig() Config {
 		LogLevel:      "info",
 		LogFormat:     "text",
 		ShutdownGrace: 10 * time.Second,
+		WSMaxFrame:    16 << 10,
+		WSConnsPerIP:  20,
 	}
 }
 
@@ -69,6 +75,9 @@ var envVars = []envSpec{
 	{"COURTDESK_ORIGINS", func(c *Config, v string) error { c.Origins = splitList(v); return nil }},
 	{"COURTDESK_RATE_LIMIT", func(c *Config, v string) (err error) { c.RateLimit, err = strconv.ParseFloat(v, 64); return }},
 	{"COURTDESK_RATE_BURST", func(c *Config, v string) (err error) { c.RateBurst, err = strconv.Atoi(v); return }},
+	{"COURTDESK_COURTS_FILE", str(func(c *Config) *string { return &c.CourtsFile })},
+	{"COURTDESK_WS_MAX_FRAME", func(c *Config, v string) (err error) { c.WSMaxFrame, err = strconv.Atoi(v); return }},
+	{"COURTDESK_WS_CONNS_PER_IP", func(c *Config, v string) (err error) { c.WSConnsPerIP, err = strconv.Atoi(v); return }},
 	{"COURTDESK_MAX_BODY_BYTES", func(c *Config, v string) (err error) { c.MaxBodyBytes, err = strconv.ParseInt(v, 10, 64); return }},
 }
 
@@ -138,6 +147,20 @@ func (c *Config) Validate() error {
 	if c.Secret != "" && len(c.Secret) < 32 {
 		errs = append(errs, errors.New("COURTDESK_SECRET must be at least 32 characters"))
 	}
+	if c.WSMaxFrame < 1024 || c.WSMaxFrame > 1<<20 {
+		errs = append(errs, errors.New("WebSocket max frame must be between 1 KiB and 1 MiB"))
+	}
+	if c.WSConnsPerIP < 0 {
+		errs = append(errs, errors.New("WebSocket connections per IP must be 0 (no cap) or positive"))
+	}
+	for _, o := range append([]string{c.PublicURL}, c.Origins...) {
+		if o == "" {
+			continue
+		}
+		if u, err := url.Parse(o); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("origin %q: must look like https://host[:port]", o))
+		}
+	}
 	if c.AdminPassword != "" && len(c.AdminPassword) < 10 {
 		errs = append(errs, errors.New("COURTDESK_ADMIN_PASSWORD must be at least 10 characters"))
 	}
@@ -159,6 +182,20 @@ func (c *Config) BaseURL() string {
 func (c *Config) dbPath() string { return filepath.Join(c.DataDir, "courtdesk.db") }
 
 func (c *Config) indexDir() string { return filepath.Join(c.DataDir, "index") }
+
+func (c *Config) secretPath() string { return filepath.Join(c.DataDir, "secret") }
+
+// AllowedOrigins are the WebSocket origins besides the service's own host: the public URL's and
+// the extra ones configured.
+func (c *Config) AllowedOrigins() []string {
+	var out []string
+	if c.PublicURL != "" {
+		if u, err := url.Parse(c.PublicURL); err == nil && u.Host != "" {
+			out = append(out, u.Scheme+"://"+u.Host)
+		}
+	}
+	return append(out, c.Origins...)
+}
 
 func splitList(v string) []string {
 	var out []string

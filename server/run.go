@@ -34,6 +34,7 @@ func commands() []command {
 		{"export", "export [flags]: write every article as a JSON array to stdout", cmdExport},
 		{"reindex", "reindex [flags]: rebuild the search index from the store", cmdReindex},
 		{"user", "user add --role judge|admin --username NAME [flags]: create an account", cmdUser},
+		{"statutes", "statutes import DIR | statutes check [flags]: import official statute texts; list citations that do not resolve", cmdStatutes},
 		{"version", "version: print the version", cmdVersion},
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/courtdesk/courtdesk/index"
 	"github.com/courtdesk/courtdesk/kbfile"
 	"github.com/courtdesk/courtdesk/knowledge"
+	"github.com/courtdesk/courtdesk/knowledge/account"
 	"github.com/courtdesk/courtdesk/knowledge/answer"
 	"github.com/courtdesk/courtdesk/knowledge/library"
 	"github.com/courtdesk/courtdesk/knowledge/seed"
@@ -32,6 +33,7 @@ type app struct {
 	store *store.Store
 	index *index.Index
 	lib   *library.Library
+	chat  *chat
 	http  *echo.Echo
 }
 
@@ -73,7 +75,12 @@ func build(ctx context.Context, cfg *Config, log *slog.Logger, out io.Writer) (*
 	if err != nil {
 		return fail(err)
 	}
-	ix, stats, err := index.Open(cfg.indexDir(), norm, index.NewSynonyms(index.DefaultSynonyms()), published)
+	groups, err := loadSynonyms(ctx, st)
+	if err != nil {
+		return fail(err)
+	}
+	syn := index.NewSynonyms(groups)
+	ix, stats, err := index.Open(cfg.indexDir(), norm, syn, published)
 	if err != nil {
 		return fail(fmt.Errorf("index: %w", err))
 	}
@@ -85,8 +92,15 @@ func build(ctx context.Context, cfg *Config, log *slog.Logger, out io.Writer) (*
 		log.Info("index opened", "docs", stats.Docs, "took_ms", stats.Took.Milliseconds())
 	}
 
+	accounts, err := account.New(st, auth.Bcrypt{}, account.DefaultPolicy(), nil)
+	if err != nil {
+		return fail(err)
+	}
 	engine := answer.New(ix, ix, ix, answer.DefaultConfig())
 	metrics := handlers.NewMetrics(version, ix.DocCount)
+	if a.chat, err = buildChat(cfg, log, st, engine, metrics); err != nil {
+		return fail(err)
+	}
 	a.http = handlers.New(handlers.Deps{
 		Log:      log,
 		Engine:   engine,
@@ -98,7 +112,15 @@ func build(ctx context.Context, cfg *Config, log *slog.Logger, out io.Writer) (*
 			"store": st.Ping,
 			"index": ix.Ready,
 		},
-		Limits: handlers.Limits{MaxBodyBytes: cfg.MaxBodyBytes, RateLimit: cfg.RateLimit, RateBurst: cfg.RateBurst},
+		Limits:    handlers.Limits{MaxBodyBytes: cfg.MaxBodyBytes, RateLimit: cfg.RateLimit, RateBurst: cfg.RateBurst},
+		Accounts:  accounts,
+		Library:   a.lib,
+		Users:     st,
+		Passwords: accounts,
+		Synonyms:  synonymSettings{st: st, syn: syn},
+		Origins:   cfg.AllowedOrigins(),
+		Hub:       a.chat.hub,
+		Courts:    a.chat.escalations,
 	})
 	log.Info("ready to serve", "store", st.Driver().Name(), "articles", len(published),
 		"took_ms", time.Since(start).Milliseconds())
@@ -106,6 +128,9 @@ func build(ctx context.Context, cfg *Config, log *slog.Logger, out io.Writer) (*
 }
 
 func (a *app) close() {
+	if a.chat != nil {
+		a.chat.hub.Close()
+	}
 	if a.index != nil {
 		a.index.Close()
 	}

@@ -26,6 +26,15 @@ func Run(t *testing.T, open Opener) {
 		"ConcurrentSaves":           testConcurrentSaves,
 		"Users":                     testUsers,
 		"Meta":                      testMeta,
+		"Sessions":                  testSessions,
+		"LoginFailures":             testLoginFailures,
+		"Audit":                     testAudit,
+		"Messages":                  testMessages,
+		"ResendIdempotent":          testResendIdempotent,
+		"ConcurrentSeq":             testConcurrentSeq,
+		"Tickets":                   testTickets,
+		"ConcurrentEscalations":     testConcurrentEscalations,
+		"Statutes":                  testStatutes,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) { fn(t, open(t)) })

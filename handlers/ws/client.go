@@ -1,0 +1,335 @@
+package ws
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gorilla/websocket"
+	"golang.org/x/time/rate"
+
+	"github.com/courtdesk/courtdesk/knowledge/conversation"
+)
+
+// Flags a bus event sets on a client; the write pump acts on them.
+const (
+	flagMessages uint32 = 1 << iota // read and deliver stored messages past the cursor
+	flagStatus                      // reread and send the escalation status
+	flagQueue                       // judge sockets: the queue changed
+)
+
+// closeGrace is how long a closing connection waits for the peer's close frame. Closing the TCP
+// connection with unread input makes the kernel send RST, which can destroy the error and close
+// frames just written before the peer reads them.
+const closeGrace = 2 * time.Second
+
+// client is one WebSocket connection. The write pump alone writes to the connection and owns the
+// delivery cursor, so frames go out in one order without locks around the socket.
+type client struct {
+	hub     *Hub
+	conn    *websocket.Conn
+	ip      string
+	conv    string
+	token   string
+	judgeID int64 // 0 for enterprise connections
+	limiter *rate.Limiter
+
+	send    chan []byte   // direct replies (ack, error), bounded
+	hello   chan int64    // hello requests: send the messages after this seq
+	wake    chan struct{} // a flag was set
+	flags   atomic.Uint32
+	waiting atomic.Bool // last status sent was "waiting", so queue events concern it
+
+	done      chan struct{} // closed to end the write pump gracefully
+	closeOnce sync.Once
+	closeCode int
+	closeText string
+	dropped   atomic.Bool
+
+	lastRateErr time.Time // read pump only
+}
+
+func (h *Hub) newClient(conn *websocket.Conn, ip string) *client {
+	c := &client{hub: h, conn: conn, ip: ip, send: make(chan []byte, h.cfg.SendBuffer), hello: make(chan int64, 4),
+		wake: make(chan struct{}, 1), done: make(chan struct{})}
+	if h.cfg.Rate > 0 {
+		c.limiter = rate.NewLimiter(rate.Limit(h.cfg.Rate), h.cfg.Burst)
+	}
+	return c
+}
+
+func (c *client) flag(f uint32) {
+	c.flags.Or(f)
+	select {
+	case c.wake <- struct{}{}:
+	default:
+	}
+}
+
+// enqueue queues a frame without blocking. A client whose buffer is full is not keeping up and is
+// dropped, so that it never holds up the hub or other clients.
+func (c *client) enqueue(v any) {
+	b := encode(v)
+	select {
+	case c.send <- b:
+	default:
+		c.drop("slow")
+	}
+}
+
+// drop closes the connection at once, unblocking both pumps.
+func (c *client) drop(reason string) {
+	if c.dropped.CompareAndSwap(false, true) {
+		c.hub.metrics.dropped.WithLabelValues(reason).Inc()
+		c.conn.Close()
+	}
+}
+
+// shutdown asks the write pump to flush the queued frames, send a close frame and stop.
+func (c *client) shutdown(code int, text string) {
+	c.closeOnce.Do(func() {
+		c.closeCode, c.closeText = code, text
+		close(c.done)
+	})
+}
+
+func (c *client) write(b []byte) error {
+	_ = c.conn.SetWriteDeadline(time.Now().Add(c.hub.cfg.WriteWait))
+	return c.conn.WriteMessage(websocket.TextMessage, b)
+}
+
+// writePump is the only writer of the connection.
+func (c *client) writePump(stopped chan<- struct{}) {
+	defer close(stopped)
+	ping := time.NewTicker(c.hub.cfg.PongWait * 9 / 10)
+	defer ping.Stop()
+	var cursor int64 // highest seq delivered on this connection
+	ready := false   // no delivery before the first hello fixes the cursor
+	fail := func(err error) {
+		if !errors.Is(err, net.ErrClosed) {
+			c.hub.log.Debug("ws: write failed", "conversation", c.conv, "err", err)
+		}
+		c.drop("write")
+	}
+	for {
+		select {
+		case <-c.done:
+			if err := c.flush(); err != nil {
+				fail(err)
+				return
+			}
+			_ = c.conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(c.closeCode, c.closeText),
+				time.Now().Add(c.hub.cfg.WriteWait))
+			// The read pump now only waits for the peer's close frame, and not for long.
+			_ = c.conn.SetReadDeadline(time.Now().Add(closeGrace))
+			return
+		case b := <-c.send:
+			if err := c.write(b); err != nil {
+				fail(err)
+				return
+			}
+		case after := <-c.hello:
+			if err := c.flush(); err != nil {
+				fail(err)
+				return
+			}
+			next, err := c.sendHello(after, cursor, ready)
+			if err != nil {
+				fail(err)
+				return
+			}
+			cursor, ready = next, true
+			c.flag(0) // deliver what arrived while the hello was built
+		case <-c.wake:
+			if !ready {
+				continue
+			}
+			if err := c.flush(); err != nil {
+				fail(err)
+				return
+			}
+			var err error
+			if cursor, err = c.deliver(cursor); err != nil {
+				fail(err)
+				return
+			}
+		case <-ping.C:
+			if err := c.conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(c.hub.cfg.WriteWait)); err != nil {
+				fail(err)
+				return
+			}
+		}
+	}
+}
+
+// flush writes the direct replies queued so far, so that an ack goes out before the answer it
+// precedes.
+func (c *client) flush() error {
+	for {
+		select {
+		case b := <-c.send:
+			if err := c.write(b); err != nil {
+				return err
+			}
+		default:
+			return nil
+		}
+	}
+}
+
+func (c *client) ctx() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.Background(), c.hub.cfg.HandleTimeout)
+}
+
+// sendHello sends the conversation state and the messages after `after`. The cursor becomes the
+// last message sent; a client claiming more than exists is brought back to the real last seq.
+func (c *client) sendHello(after, cursor int64, ready bool) (int64, error) {
+	ctx, cancel := c.ctx()
+	defer cancel()
+	st, err := c.hub.conv.Status(ctx, c.conv)
+	if err != nil {
+		return cursor, err
+	}
+	after = max(min(after, st.LastSeq), 0)
+	ms, err := c.hub.conv.Since(ctx, c.conv, after, helloBatch)
+	if err != nil {
+		return cursor, err
+	}
+	h := helloFrame{Type: "hello", Version: ProtocolVersion, ConversationID: c.conv, Token: c.token, Mode: st.Mode,
+		Position: st.Position, Judge: st.Judge, LastSeq: max(st.LastSeq, after), Messages: make([]any, 0, len(ms))}
+	next := after
+	for _, m := range ms {
+		h.Messages = append(h.Messages, messageFrameOf(m))
+		next = m.Seq
+	}
+	if len(ms) == helloBatch {
+		c.flags.Or(flagMessages) // the rest follow as single frames
+	}
+	if ready {
+		// A resume never moves the live cursor back: what the client asked for again is in the
+		// hello, and what it has not seen yet at all still comes after the cursor.
+		next = max(next, cursor)
+	}
+	c.waiting.Store(st.Mode == conversation.ModeWaiting)
+	c.hub.metrics.framesOut.WithLabelValues("hello").Inc()
+	return next, c.write(encode(h))
+}
+
+// deliver acts on the flags: stored messages past the cursor, then the status.
+func (c *client) deliver(cursor int64) (int64, error) {
+	f := c.flags.Swap(0)
+	ctx, cancel := c.ctx()
+	defer cancel()
+	if f&flagMessages != 0 {
+		for {
+			ms, err := c.hub.conv.Since(ctx, c.conv, cursor, helloBatch)
+			if err != nil {
+				return cursor, err
+			}
+			for _, m := range ms {
+				fr := messageFrameOf(m)
+				if err := c.write(encode(fr)); err != nil {
+					return cursor, err
+				}
+				cursor = m.Seq
+				c.hub.metrics.framesOut.WithLabelValues(frameType(fr)).Inc()
+			}
+			if len(ms) < helloBatch {
+				break
+			}
+		}
+	}
+	if f&flagStatus != 0 {
+		st, err := c.hub.conv.Status(ctx, c.conv)
+		if err != nil {
+			return cursor, err
+		}
+		c.waiting.Store(st.Mode == conversation.ModeWaiting)
+		if err := c.write(encode(statusFrameOf(st))); err != nil {
+			return cursor, err
+		}
+		c.hub.metrics.framesOut.WithLabelValues("escalation_status").Inc()
+	}
+	return cursor, nil
+}
+
+func frameType(v any) string {
+	switch v.(type) {
+	case answerFrame:
+		return "answer"
+	case judgeFrame:
+		return "judge_message"
+	default:
+		return "message"
+	}
+}
+
+// Serve runs one connection until it ends. The origin must already have been checked.
+func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, ip string) {
+	conn, err := h.up.Upgrade(w, r, nil)
+	if err != nil {
+		return // the upgrader has answered with an HTTP error
+	}
+	defer conn.Close()
+	if refused := h.admit(ip); refused != nil {
+		h.metrics.errors.WithLabelValues(refused.Code).Inc()
+		code := websocket.CloseTryAgainLater
+		if refused.Code == "unavailable" {
+			code = websocket.CloseGoingAway
+		}
+		reject(conn, h.cfg.WriteWait, *refused, code)
+		return
+	}
+	defer h.release(ip)
+	c := h.newClient(conn, ip)
+	ctx, cancel := c.ctx()
+	opened, err := h.conv.Open(ctx, r.URL.Query().Get("token"))
+	cancel()
+	if err != nil {
+		h.log.Error("ws: open conversation", "err", err)
+		reject(conn, h.cfg.WriteWait, errorFrame{Type: "error", Code: "unavailable", Message: "服务暂不可用，请稍后再试"},
+			websocket.CloseInternalServerErr)
+		return
+	}
+	c.conv, c.token = opened.Conversation.ID, opened.Token
+	h.register(c)
+	defer h.unregister(c)
+	stopped := make(chan struct{})
+	go c.writePump(stopped)
+	if opened.Refused != nil {
+		c.sendError("", "invalid_token", "会话凭证无效或已过期，已为您开始新的会话", nil)
+	}
+	after, _ := strconv.ParseInt(r.URL.Query().Get("last_seq"), 10, 64)
+	c.hello <- after
+	c.readPump()
+	c.shutdown(websocket.CloseNormalClosure, "")
+	<-stopped
+}
+
+// reject tells a connection that was never registered why it is closed.
+func reject(conn *websocket.Conn, wait time.Duration, e errorFrame, code int) {
+	_ = conn.SetWriteDeadline(time.Now().Add(wait))
+	_ = conn.WriteMessage(websocket.TextMessage, encode(e))
+	_ = conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, e.Code), time.Now().Add(wait))
+	linger(conn)
+}
+
+// linger reads until the peer answers the close frame, or the grace period ends.
+func linger(conn *websocket.Conn) {
+	_ = conn.SetReadDeadline(time.Now().Add(closeGrace))
+	for {
+		_, r, err := conn.NextReader()
+		if err != nil {
+			return
+		}
+		if _, err := io.Copy(io.Discard, io.LimitReader(r, 1<<20)); err != nil {
+			return
+		}
+	}
+}

@@ -1,0 +1,295 @@
+// Package ws is the enterprise chat's WebSocket hub: one read pump and one write pump per
+// connection, deadlines and ping/pong, a bounded send buffer per client (a slow client is dropped,
+// never waited for), limits on frame size, frame rate and connections per address, and a registry
+// of connections per conversation and per judge. It implements conversation.Notifier by
+// publishing on a Bus and delivers what the bus announces by reading the store, so that any
+// replica can serve any client.
+package ws
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gorilla/websocket"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/courtdesk/courtdesk/knowledge/conversation"
+	"github.com/courtdesk/courtdesk/knowledge/escalation"
+)
+
+// Conversations is what the hub needs of conversation.Service.
+type Conversations interface {
+	Open(ctx context.Context, token string) (conversation.Opened, error)
+	Post(ctx context.Context, conversationID, clientID, text string) (conversation.Posted, error)
+	Answer(ctx context.Context, q conversation.Message) (conversation.Message, error)
+	Feedback(ctx context.Context, conversationID string, seq int64, helpful bool) error
+	Since(ctx context.Context, conversationID string, after int64, limit int) ([]conversation.Message, error)
+	Status(ctx context.Context, conversationID string) (conversation.Status, error)
+}
+
+// Escalations is what the hub needs of escalation.Service.
+type Escalations interface {
+	Escalate(ctx context.Context, conversationID, clientID string, f escalation.Form) (escalation.Escalated, error)
+}
+
+// Config holds the limits. Zero values of the rate fields switch those limits off.
+type Config struct {
+	// Origins are the allowed Origin values (scheme://host[:port]) besides the request's own host.
+	Origins []string
+	// MaxFrameBytes caps one client frame.
+	MaxFrameBytes int
+	// Rate and Burst are the per-connection token bucket for client frames; Rate 0 is no limit.
+	Rate  float64
+	Burst int
+	// MaxConnsPerIP caps simultaneous connections from one address; 0 is no cap.
+	MaxConnsPerIP int
+	// SendBuffer is the number of frames queued for a client before it counts as too slow.
+	SendBuffer int
+	WriteWait  time.Duration // deadline for one write
+	PongWait   time.Duration // a client silent for longer is gone
+	// HandleTimeout bounds the work for one client frame (store writes, the engine).
+	HandleTimeout time.Duration
+}
+
+// DefaultConfig holds the limits of the protocol document.
+func DefaultConfig() Config {
+	return Config{MaxFrameBytes: 16 << 10, Rate: 5, Burst: 20, MaxConnsPerIP: 20, SendBuffer: 64,
+		WriteWait: 10 * time.Second, PongWait: 60 * time.Second, HandleTimeout: 20 * time.Second}
+}
+
+// helloBatch is the most messages one hello carries; the rest follow at once as single frames.
+const helloBatch = 200
+
+// Hub owns the live connections of this replica.
+type Hub struct {
+	cfg     Config
+	log     *slog.Logger
+	conv    Conversations
+	esc     Escalations
+	bus     Bus
+	metrics *metrics
+	up      websocket.Upgrader
+	origins map[string]bool
+	unsub   func()
+
+	mu     sync.Mutex
+	byConv map[string]map[*client]struct{}
+	// byJudge is the judge console's registry (next issue): queue events reach every judge socket.
+	byJudge map[int64]map[*client]struct{}
+	perIP   map[string]int
+	closed  bool
+	serving sync.WaitGroup // connections past admission, so Close can wait for them
+}
+
+// New builds a hub and subscribes it to the bus. reg may be nil.
+func New(cfg Config, log *slog.Logger, conv Conversations, esc Escalations, bus Bus, reg prometheus.Registerer) *Hub {
+	def := DefaultConfig()
+	if cfg.MaxFrameBytes <= 0 {
+		cfg.MaxFrameBytes = def.MaxFrameBytes
+	}
+	if cfg.SendBuffer <= 0 {
+		cfg.SendBuffer = def.SendBuffer
+	}
+	if cfg.WriteWait <= 0 {
+		cfg.WriteWait = def.WriteWait
+	}
+	if cfg.PongWait <= 0 {
+		cfg.PongWait = def.PongWait
+	}
+	if cfg.HandleTimeout <= 0 {
+		cfg.HandleTimeout = def.HandleTimeout
+	}
+	if cfg.Burst < 1 {
+		cfg.Burst = 1
+	}
+	h := &Hub{cfg: cfg, log: log, conv: conv, esc: esc, bus: bus, metrics: newMetrics(reg),
+		origins: map[string]bool{}, byConv: map[string]map[*client]struct{}{},
+		byJudge: map[int64]map[*client]struct{}{}, perIP: map[string]int{}}
+	for _, o := range cfg.Origins {
+		h.origins[normalizeOrigin(o)] = true
+	}
+	h.up = websocket.Upgrader{
+		HandshakeTimeout: 10 * time.Second,
+		// Reading reuses the HTTP server's buffer; write buffers go back to a pool between writes,
+		// so an idle connection holds none. Most connections are idle most of the time.
+		ReadBufferSize:  0,
+		WriteBufferPool: &sync.Pool{},
+		// The handler checks the origin before upgrading, so that a refusal is a typed HTTP error.
+		CheckOrigin: func(*http.Request) bool { return true },
+	}
+	h.unsub = bus.Subscribe(h.deliver)
+	return h
+}
+
+func normalizeOrigin(o string) string {
+	u, err := url.Parse(strings.TrimSpace(o))
+	if err != nil || u.Host == "" {
+		return strings.ToLower(strings.TrimRight(o, "/"))
+	}
+	return strings.ToLower(u.Scheme + "://" + u.Host)
+}
+
+// OriginAllowed reports whether a browser on the request's Origin may connect: the service's own
+// host, or one of the configured origins. Requests without Origin come from non-browser clients,
+// which cross-site WebSocket hijacking cannot use.
+func (h *Hub) OriginAllowed(r *http.Request) bool {
+	o := r.Header.Get("Origin")
+	if o == "" {
+		return true
+	}
+	u, err := url.Parse(o)
+	if err != nil || u.Host == "" {
+		return false
+	}
+	if strings.EqualFold(u.Host, r.Host) {
+		return true
+	}
+	return h.origins[normalizeOrigin(o)]
+}
+
+// Notify implements conversation.Notifier: the event goes through the bus to every replica. A bus
+// failure only delays delivery until the client resumes, because messages live in the store.
+func (h *Hub) Notify(ctx context.Context, ev conversation.Event) {
+	if err := h.bus.Publish(ctx, ev); err != nil {
+		h.log.Warn("ws: publish event", "kind", ev.Kind, "conversation", ev.ConversationID, "err", err)
+	}
+}
+
+// deliver runs on the bus's goroutine: it only flags clients, never blocks on one.
+func (h *Hub) deliver(ev conversation.Event) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	switch ev.Kind {
+	case conversation.EventMessages:
+		for c := range h.byConv[ev.ConversationID] {
+			c.flag(flagMessages)
+		}
+	case conversation.EventStatus:
+		for c := range h.byConv[ev.ConversationID] {
+			c.flag(flagStatus)
+		}
+	case conversation.EventQueue:
+		// Positions move for every waiting conversation of the court; the hub does not know
+		// their courts, so each waiting client rereads its own status.
+		for _, cs := range h.byConv {
+			for c := range cs {
+				if c.waiting.Load() {
+					c.flag(flagStatus)
+				}
+			}
+		}
+		for _, cs := range h.byJudge {
+			for c := range cs {
+				c.flag(flagQueue)
+			}
+		}
+	}
+}
+
+// admit counts a connection against its address; it returns the refusal, or nil.
+func (h *Hub) admit(ip string) *errorFrame {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closed {
+		return &errorFrame{Type: "error", Code: "unavailable", Message: "服务正在重启，请稍后重新连接"}
+	}
+	if h.cfg.MaxConnsPerIP > 0 && h.perIP[ip] >= h.cfg.MaxConnsPerIP {
+		return &errorFrame{Type: "error", Code: "too_many_connections", Message: "来自同一网络的连接过多，请关闭多余的页面后再试"}
+	}
+	h.perIP[ip]++
+	h.serving.Add(1)
+	return nil
+}
+
+func (h *Hub) release(ip string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.perIP[ip]--; h.perIP[ip] <= 0 {
+		delete(h.perIP, ip)
+	}
+	h.serving.Done()
+}
+
+func (h *Hub) register(c *client) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	set := h.byConv[c.conv]
+	if set == nil {
+		set = map[*client]struct{}{}
+		h.byConv[c.conv] = set
+	}
+	set[c] = struct{}{}
+	if h.closed {
+		c.shutdown(websocket.CloseGoingAway, "server shutting down") // admitted just before Close
+	}
+	if c.judgeID != 0 {
+		js := h.byJudge[c.judgeID]
+		if js == nil {
+			js = map[*client]struct{}{}
+			h.byJudge[c.judgeID] = js
+		}
+		js[c] = struct{}{}
+	}
+	h.metrics.connections.Inc()
+}
+
+func (h *Hub) unregister(c *client) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if set := h.byConv[c.conv]; set != nil {
+		delete(set, c)
+		if len(set) == 0 {
+			delete(h.byConv, c.conv)
+		}
+	}
+	if js := h.byJudge[c.judgeID]; js != nil {
+		delete(js, c)
+		if len(js) == 0 {
+			delete(h.byJudge, c.judgeID)
+		}
+	}
+	h.metrics.connections.Dec()
+}
+
+// Connections is the number of live connections on this replica.
+func (h *Hub) Connections() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	n := 0
+	for _, set := range h.byConv {
+		n += len(set)
+	}
+	return n
+}
+
+// Close says goodbye (1001) to every client and stops taking new ones. Clients reconnect to
+// another replica, or to this one after a restart, and resume.
+func (h *Hub) Close() {
+	h.mu.Lock()
+	h.closed = true
+	var all []*client
+	for _, set := range h.byConv {
+		for c := range set {
+			all = append(all, c)
+		}
+	}
+	h.mu.Unlock()
+	for _, c := range all {
+		c.shutdown(websocket.CloseGoingAway, "server shutting down")
+	}
+	h.unsub()
+	// Wait for the connections to finish their frame and say goodbye, so that the store they
+	// use is not closed under them; a peer that never answers is cut off by the close grace.
+	done := make(chan struct{})
+	go func() { h.serving.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(h.cfg.HandleTimeout + closeGrace):
+		h.log.Warn("ws: connections still open at shutdown")
+	}
+}

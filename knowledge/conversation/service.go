@@ -1,0 +1,240 @@
+package conversation
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/courtdesk/courtdesk/knowledge"
+	"github.com/courtdesk/courtdesk/knowledge/answer"
+)
+
+// Store is the persistence the service needs; knowledge/store implements it on every engine.
+type Store interface {
+	// GetConversation returns knowledge.ErrNotFound for an id that has no message yet.
+	GetConversation(ctx context.Context, id string) (Conversation, error)
+	// AppendMessage stores m with the conversation's next sequence number in one transaction,
+	// creating the conversation on its first message. A message whose ClientID (or, for an answer,
+	// ReplyTo) is already stored is not stored again: the stored one comes back with Duplicate set.
+	// With reopen, a resolved conversation returns to bot mode in the same transaction.
+	AppendMessage(ctx context.Context, m Message, reopen bool) (Appended, error)
+	// Messages lists messages with Seq > after in order, at most limit of them.
+	Messages(ctx context.Context, conversationID string, after int64, limit int) ([]Message, error)
+	// HasReply reports whether a bot answer to the client message id is stored.
+	HasReply(ctx context.Context, conversationID, clientID string) (bool, error)
+	// SetFeedback records feedback on the bot answer at seq; knowledge.ErrNotFound if there is none.
+	SetFeedback(ctx context.Context, conversationID string, seq int64, value int) error
+	// ConversationStatus is the mode with the open ticket's queue position and judge.
+	ConversationStatus(ctx context.Context, id string) (Status, error)
+}
+
+// Appended is what AppendMessage did.
+type Appended struct {
+	Message   Message
+	Duplicate bool
+	Reopened  bool
+}
+
+// Asker answers a question; answer.Engine implements it.
+type Asker interface {
+	Ask(ctx context.Context, question string) (answer.Result, error)
+}
+
+// Service runs conversations. It is safe for concurrent use and keeps no per-conversation state in
+// memory, so any replica can serve any conversation.
+type Service struct {
+	st     Store
+	asker  Asker
+	notify Notifier
+	tokens *Tokens
+}
+
+// New builds the service.
+func New(st Store, asker Asker, notify Notifier, tokens *Tokens) *Service {
+	if notify == nil {
+		notify = NopNotifier{}
+	}
+	return &Service{st: st, asker: asker, notify: notify, tokens: tokens}
+}
+
+// SetNotifier attaches the notifier once the hub exists (the hub needs the service first).
+func (s *Service) SetNotifier(n Notifier) { s.notify = n }
+
+// Opened is the conversation a connection works on.
+type Opened struct {
+	Conversation Conversation
+	// Token is a freshly signed token for the conversation; the client replaces its stored one.
+	Token string
+	// Refused is set when the presented token was forged, expired or unknown; a fresh conversation
+	// was started instead. It matches knowledge.ErrUnauthorized.
+	Refused error
+}
+
+// Open reopens the conversation of a visitor token, or starts a fresh one when token is empty or
+// refused. A fresh conversation is only an id and a token until its first message, so page views
+// by crawlers cost no database writes.
+func (s *Service) Open(ctx context.Context, token string) (Opened, error) {
+	var refused error
+	if token != "" {
+		id, err := s.tokens.Verify(token)
+		if err == nil {
+			c, err := s.st.GetConversation(ctx, id)
+			switch {
+			case err == nil:
+				return Opened{Conversation: c, Token: s.tokens.Issue(id)}, nil
+			case errors.Is(err, knowledge.ErrNotFound):
+				// A valid token for a conversation with no message yet: still the same visitor.
+				return Opened{Conversation: Conversation{ID: id, Mode: ModeBot}, Token: s.tokens.Issue(id)}, nil
+			default:
+				return Opened{}, err
+			}
+		}
+		refused = err
+	}
+	id, err := NewID()
+	if err != nil {
+		return Opened{}, err
+	}
+	return Opened{Conversation: Conversation{ID: id, Mode: ModeBot}, Token: s.tokens.Issue(id), Refused: refused}, nil
+}
+
+// NewID returns a random conversation id.
+func NewID() (string, error) {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("conversation id: %w", err)
+	}
+	return hex.EncodeToString(b), nil
+}
+
+// MaxClientIDLen bounds a client message id.
+const MaxClientIDLen = 64
+
+// ValidateClientID checks a client message id: 1–64 characters of letters, digits, '-', '_', '.'
+// or ':', which covers UUIDs and counters and keeps ids safe to log.
+func ValidateClientID(id string) error {
+	ok := id != "" && len(id) <= MaxClientIDLen
+	for i := 0; ok && i < len(id); i++ {
+		c := id[i]
+		ok = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("-_.:", c) >= 0
+	}
+	if !ok {
+		v := &knowledge.ValidationError{}
+		v.Add("", "id", "消息编号须为 1–%d 位字母、数字或 -_.:", MaxClientIDLen)
+		return v
+	}
+	return nil
+}
+
+// Posted is the result of Post.
+type Posted struct {
+	Message   Message
+	Duplicate bool
+	// NeedsAnswer is true when the bot should answer this message and has not yet.
+	NeedsAnswer bool
+}
+
+// Post stores an enterprise message. It is idempotent on clientID: a resend returns the stored
+// message. The caller acknowledges the returned sequence number and then calls Answer when
+// NeedsAnswer is set, so that the acknowledgement never waits for the engine.
+func (s *Service) Post(ctx context.Context, conversationID, clientID, text string) (Posted, error) {
+	if err := ValidateClientID(clientID); err != nil {
+		return Posted{}, err
+	}
+	if err := answer.ValidateQuestion(text); err != nil {
+		return Posted{}, err
+	}
+	ap, err := s.st.AppendMessage(ctx, Message{ConversationID: conversationID, Kind: KindEnterprise,
+		ClientID: clientID, Text: text}, true)
+	if err != nil {
+		return Posted{}, err
+	}
+	p := Posted{Message: ap.Message, Duplicate: ap.Duplicate}
+	if ap.Message.Kind != KindEnterprise {
+		return Posted{}, fmt.Errorf("message id %q is already used by another kind of message: %w", clientID, knowledge.ErrConflict)
+	}
+	if !ap.Duplicate {
+		s.notify.Notify(ctx, Event{Kind: EventMessages, ConversationID: conversationID, Seq: ap.Message.Seq})
+	}
+	if ap.Reopened {
+		s.notify.Notify(ctx, Event{Kind: EventStatus, ConversationID: conversationID})
+	}
+	if ap.Message.Mode.BotAnswers() {
+		p.NeedsAnswer = true
+		if ap.Duplicate {
+			has, err := s.st.HasReply(ctx, conversationID, clientID)
+			if err != nil {
+				return Posted{}, err
+			}
+			p.NeedsAnswer = !has
+		}
+	}
+	return p, nil
+}
+
+// Answer runs the engine on a posted question and stores the answer. Storing is idempotent on the
+// question's client id, so two replicas racing on one resend still store a single answer.
+func (s *Service) Answer(ctx context.Context, q Message) (Message, error) {
+	res, err := s.asker.Ask(ctx, q.Text)
+	if err != nil {
+		return Message{}, fmt.Errorf("answer: %w", err)
+	}
+	res.Terms, res.Normalized = nil, "" // the explanation is for the admin test console only
+	ap, err := s.st.AppendMessage(ctx, Message{ConversationID: q.ConversationID, Kind: KindBot, ReplyTo: q.ClientID,
+		Text: res.Answer, Answer: &res}, false)
+	if err != nil {
+		return Message{}, err
+	}
+	if !ap.Duplicate {
+		s.notify.Notify(ctx, Event{Kind: EventMessages, ConversationID: q.ConversationID, Seq: ap.Message.Seq})
+	}
+	return ap.Message, nil
+}
+
+// Feedback records whether a bot answer helped.
+func (s *Service) Feedback(ctx context.Context, conversationID string, seq int64, helpful bool) error {
+	if seq <= 0 {
+		v := &knowledge.ValidationError{}
+		v.Add("", "seq", "须为回答的序号")
+		return v
+	}
+	val := FeedbackUnhelpful
+	if helpful {
+		val = FeedbackHelpful
+	}
+	return s.st.SetFeedback(ctx, conversationID, seq, val)
+}
+
+// Since lists the messages after seq, at most limit.
+func (s *Service) Since(ctx context.Context, conversationID string, after int64, limit int) ([]Message, error) {
+	return s.st.Messages(ctx, conversationID, after, limit)
+}
+
+// Status is the conversation's mode and escalation state.
+func (s *Service) Status(ctx context.Context, conversationID string) (Status, error) {
+	return s.st.ConversationStatus(ctx, conversationID)
+}
+
+// MaxJudgeMessageLen bounds a judge's message, in characters.
+const MaxJudgeMessageLen = 5000
+
+// PostJudgeMessage stores a judge's message and announces it. The judge console (next issue)
+// calls it; it is here because the enterprise side must deliver it live and never lose it.
+func (s *Service) PostJudgeMessage(ctx context.Context, conversationID string, judgeID int64, judge, text string) (Message, error) {
+	if n := utf8.RuneCountInString(text); !utf8.ValidString(text) || strings.TrimSpace(text) == "" || n > MaxJudgeMessageLen {
+		v := &knowledge.ValidationError{}
+		v.Add("", "text", "须为 1–%d 个字的有效文本", MaxJudgeMessageLen)
+		return Message{}, v
+	}
+	ap, err := s.st.AppendMessage(ctx, Message{ConversationID: conversationID, Kind: KindJudge, JudgeID: judgeID,
+		Judge: judge, Text: text}, false)
+	if err != nil {
+		return Message{}, err
+	}
+	s.notify.Notify(ctx, Event{Kind: EventMessages, ConversationID: conversationID, Seq: ap.Message.Seq})
+	return ap.Message, nil
+}

@@ -1,0 +1,146 @@
+// Package escalation is the way from the bot to a judge: the intake form and its checks (the
+// 统一社会信用代码 check character, the mobile number, the court chosen by city), the 生产经营影响
+// facts of enforcement matters and the priority they set, and the ticket, created in one
+// transaction with the conversation's move into the judge queue. Claiming, answering and
+// resolving tickets belong to the judge console and extend the Ticket states defined here.
+package escalation
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/courtdesk/courtdesk/knowledge"
+	"github.com/courtdesk/courtdesk/knowledge/answer"
+	"github.com/courtdesk/courtdesk/knowledge/conversation"
+)
+
+// State is a ticket's place in its lifecycle. Issue 4 creates tickets in the queue; the judge
+// console adds the states after it (claimed, resolved …) without changing the table.
+type State string
+
+// Ticket states.
+const (
+	StateWaiting State = "waiting"
+)
+
+// Ticket is an escalated conversation in a court's judge queue.
+type Ticket struct {
+	ID             int64              `json:"id"`
+	ConversationID string             `json:"conversation_id"`
+	State          State              `json:"state"`
+	Priority       Priority           `json:"priority"`
+	CourtCode      string             `json:"court_code"`
+	Court          string             `json:"court"`
+	Specialty      knowledge.Category `json:"specialty"` // category of the matched article, for routing
+	Reason         answer.Reason      `json:"reason"`
+	Intake         Form               `json:"intake"`
+	ClientID       string             `json:"client_id"` // the escalate frame's id, for idempotent resends
+	CreatedAt      time.Time          `json:"created_at"`
+	UpdatedAt      time.Time          `json:"updated_at"`
+	ClaimedBy      int64              `json:"claimed_by,omitempty"`
+	ClaimedAt      time.Time          `json:"claimed_at,omitzero"`
+	ResolvedAt     time.Time          `json:"resolved_at,omitzero"`
+}
+
+// Store is the persistence escalation needs; knowledge/store implements it.
+type Store interface {
+	// LastAnswer is the conversation's latest bot answer; knowledge.ErrNotFound when there is none.
+	LastAnswer(ctx context.Context, conversationID string) (conversation.Message, error)
+	// CreateTicket inserts the ticket, moves the conversation to waiting and appends the notice,
+	// all in one transaction. A conversation already waiting or with a judge gives
+	// knowledge.ErrConflict. A resent ClientID returns the ticket it created, with Duplicate set.
+	CreateTicket(ctx context.Context, t Ticket, notice conversation.Message) (Created, error)
+	// QueuePosition is the 1-based place of a waiting ticket in its court's queue.
+	QueuePosition(ctx context.Context, ticketID int64) (int, error)
+}
+
+// Created is what CreateTicket did.
+type Created struct {
+	Ticket    Ticket
+	Notice    conversation.Message
+	Duplicate bool
+}
+
+// Service creates tickets.
+type Service struct {
+	st     Store
+	courts *Courts
+	notify conversation.Notifier
+	now    func() time.Time
+}
+
+// New builds the service. now may be nil for time.Now.
+func New(st Store, courts *Courts, notify conversation.Notifier, now func() time.Time) *Service {
+	if notify == nil {
+		notify = conversation.NopNotifier{}
+	}
+	if now == nil {
+		now = time.Now
+	}
+	return &Service{st: st, courts: courts, notify: notify, now: now}
+}
+
+// SetNotifier attaches the notifier once the hub exists.
+func (s *Service) SetNotifier(n conversation.Notifier) { s.notify = n }
+
+// Courts is the configured list, for the form's city choice.
+func (s *Service) Courts() []Court { return s.courts.List() }
+
+// Escalated is the result of Escalate.
+type Escalated struct {
+	Ticket    Ticket
+	Notice    conversation.Message
+	Position  int
+	Duplicate bool
+}
+
+// Escalate validates the form and puts the conversation in its court's queue. The reason and
+// specialty come from the conversation's latest answer unless the form names a reason.
+func (s *Service) Escalate(ctx context.Context, conversationID, clientID string, f Form) (Escalated, error) {
+	if err := conversation.ValidateClientID(clientID); err != nil {
+		return Escalated{}, err
+	}
+	var specialty knowledge.Category
+	last, err := s.st.LastAnswer(ctx, conversationID)
+	switch {
+	case err == nil && last.Answer != nil:
+		if len(last.Answer.Sources) > 0 {
+			specialty = last.Answer.Sources[0].Category
+		}
+		if f.Reason == "" && last.Answer.Escalation.Suggested {
+			f.Reason = last.Answer.Escalation.Reason
+		}
+	case err != nil && !errors.Is(err, knowledge.ErrNotFound):
+		return Escalated{}, err
+	}
+	if f.Reason == "" {
+		f.Reason = answer.ReasonExplicit
+	}
+	f.Normalize()
+	if err := f.Validate(s.courts, specialty); err != nil {
+		return Escalated{}, err
+	}
+	court, _ := s.courts.Lookup(f.City)
+	now := s.now()
+	t := Ticket{ConversationID: conversationID, State: StateWaiting, Priority: f.Priority(specialty, now),
+		CourtCode: court.Code, Court: court.Court, Specialty: specialty, Reason: f.Reason, Intake: f,
+		ClientID: clientID}
+	notice := conversation.Message{ConversationID: conversationID, Kind: conversation.KindSystem, ClientID: clientID,
+		Text: fmt.Sprintf("您的问题已转交%s，正在排队等待法官接手。法官接手前，您在这里的留言都会一并转给法官。", court.Court)}
+	c, err := s.st.CreateTicket(ctx, t, notice)
+	if err != nil {
+		return Escalated{}, err
+	}
+	pos, err := s.st.QueuePosition(ctx, c.Ticket.ID)
+	if err != nil {
+		return Escalated{}, err
+	}
+	if !c.Duplicate {
+		s.notify.Notify(ctx, conversation.Event{Kind: conversation.EventMessages, ConversationID: conversationID, Seq: c.Notice.Seq})
+		s.notify.Notify(ctx, conversation.Event{Kind: conversation.EventStatus, ConversationID: conversationID})
+		s.notify.Notify(ctx, conversation.Event{Kind: conversation.EventQueue, Court: c.Ticket.CourtCode})
+	}
+	return Escalated{Ticket: c.Ticket, Notice: c.Notice, Position: pos, Duplicate: c.Duplicate}, nil
+}

@@ -1,0 +1,118 @@
+package main
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+
+	"github.com/courtdesk/courtdesk/handlers"
+	"github.com/courtdesk/courtdesk/handlers/ws"
+	"github.com/courtdesk/courtdesk/knowledge/conversation"
+	"github.com/courtdesk/courtdesk/knowledge/escalation"
+	"github.com/courtdesk/courtdesk/knowledge/store"
+)
+
+// chat is the wired enterprise chat: conversations, escalation and the WebSocket hub.
+type chat struct {
+	conversations *conversation.Service
+	escalations   *escalation.Service
+	hub           *ws.Hub
+}
+
+// buildChat wires the chat. The services need the hub as their notifier and the hub needs the
+// services, so the notifier is attached after the hub is built.
+func buildChat(cfg *Config, log *slog.Logger, st *store.Store, engine conversation.Asker, m *handlers.Metrics) (*chat, error) {
+	secret, err := loadSecret(cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	tokens, err := conversation.NewTokens(secret, conversation.TokenTTL, nil)
+	if err != nil {
+		return nil, err
+	}
+	courts, err := loadCourts(cfg)
+	if err != nil {
+		return nil, err
+	}
+	convs := conversation.New(st, engine, nil, tokens)
+	escs := escalation.New(st, courts, nil, nil)
+	wcfg := ws.DefaultConfig()
+	wcfg.Origins = cfg.AllowedOrigins()
+	wcfg.MaxFrameBytes = cfg.WSMaxFrame
+	wcfg.Rate, wcfg.Burst = cfg.RateLimit, cfg.RateBurst
+	wcfg.MaxConnsPerIP = cfg.WSConnsPerIP
+	if cfg.RateLimit == 0 {
+		// Load runs open many connections from one address: every rate limit goes, the cap too.
+		wcfg.MaxConnsPerIP = 0
+	}
+	hub := ws.New(wcfg, log, convs, escs, ws.NewLocalBus(), m.Registry())
+	convs.SetNotifier(hub)
+	escs.SetNotifier(hub)
+	return &chat{conversations: convs, escalations: escs, hub: hub}, nil
+}
+
+// loadSecret returns COURTDESK_SECRET, or the secret kept in the data directory, created on the
+// first start with mode 0600. Replicas sharing PostgreSQL need one secret: set COURTDESK_SECRET.
+func loadSecret(cfg *Config, log *slog.Logger) ([]byte, error) {
+	if cfg.Secret != "" {
+		return []byte(cfg.Secret), nil
+	}
+	if cfg.DB == "postgres" {
+		log.Warn("visitor tokens are signed with a secret kept in this replica's data directory; " +
+			"set COURTDESK_SECRET so that every replica accepts them")
+	}
+	path := cfg.secretPath()
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		raw := make([]byte, 32)
+		if _, err := rand.Read(raw); err != nil {
+			return nil, err
+		}
+		secret := []byte(hex.EncodeToString(raw))
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if errors.Is(err, fs.ErrExist) {
+			return loadSecret(cfg, log) // another process created it first
+		}
+		if err != nil {
+			return nil, fmt.Errorf("secret: %w", err)
+		}
+		_, werr := f.Write(append(secret, '\n'))
+		if err := errors.Join(werr, f.Sync(), f.Close()); err != nil {
+			return nil, fmt.Errorf("secret: %w", err)
+		}
+		log.Info("visitor token secret created", "path", path)
+		return secret, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("secret: %w", err)
+	}
+	if st, err := os.Stat(path); err == nil && st.Mode().Perm()&0o077 != 0 {
+		log.Warn("secret file is readable by others; chmod 600 it", "path", path, "mode", st.Mode().Perm().String())
+	}
+	secret := bytes.TrimSpace(b)
+	if len(secret) < conversation.MinSecretLen {
+		return nil, fmt.Errorf("secret in %s: shorter than %d bytes", path, conversation.MinSecretLen)
+	}
+	return secret, nil
+}
+
+// loadCourts reads COURTDESK_COURTS_FILE, or returns the Liaoning seed list.
+func loadCourts(cfg *Config) (*escalation.Courts, error) {
+	if cfg.CourtsFile == "" {
+		return escalation.NewCourts(escalation.DefaultCourts())
+	}
+	b, err := os.ReadFile(cfg.CourtsFile)
+	if err != nil {
+		return nil, fmt.Errorf("courts file: %w", err)
+	}
+	c, err := escalation.ParseCourts(b)
+	if err != nil {
+		return nil, fmt.Errorf("courts file %s: %w", cfg.CourtsFile, err)
+	}
+	return c, nil
+}

@@ -1,0 +1,274 @@
+import { api, whoami, logout, el, showMessage, errorText, setSanitisedHTML, categories, kinds, statuses } from "/static/console.js";
+
+const $ = (id) => document.getElementById(id);
+let current = null; // the article being edited, as last loaded or saved
+
+function fillSelect(sel, map) {
+  for (const [v, label] of Object.entries(map)) sel.append(el("option", { value: v }, label));
+}
+
+// ---- tabs ----
+const tabs = ["articles", "test", "synonyms", "users", "io", "audit"];
+const loaders = { synonyms: loadSynonyms, users: loadUsers, audit: loadAudit };
+function showTab(name) {
+  for (const t of tabs) {
+    $("t-" + t).setAttribute("aria-selected", String(t === name));
+    $("tab-" + t).hidden = t !== name;
+  }
+  loaders[name]?.().catch((e) => alert(errorText(e)));
+}
+for (const t of tabs) $("t-" + t).addEventListener("click", () => showTab(t));
+
+// ---- article list ----
+async function loadList() {
+  const p = new URLSearchParams({ q: $("f-q").value.trim(), category: $("f-category").value, kind: $("f-kind").value,
+    status: $("f-status").value, tag: $("f-tag").value.trim() });
+  for (const [k, v] of [...p]) if (!v) p.delete(k);
+  const { articles } = await api("GET", "/api/v1/admin/articles?" + p);
+  $("list-count").textContent = `共 ${articles.length} 篇`;
+  $("article-rows").replaceChildren(...articles.map((a) => {
+    const tr = el("tr", { class: "clickable", tabindex: "0" },
+      el("td", {}, a.title, el("div", { class: "muted" }, a.slug)),
+      el("td", {}, categories[a.category] || a.category), el("td", {}, kinds[a.kind] || a.kind),
+      el("td", {}, el("span", { class: `badge ${a.status}` }, statuses[a.status] || a.status)),
+      el("td", {}, a.version), el("td", {}, a.updated_at, el("div", { class: "muted" }, a.updated_by)));
+    const open = () => openArticle(a.slug).catch((e) => alert(errorText(e)));
+    tr.addEventListener("click", open);
+    tr.addEventListener("keydown", (ev) => { if (ev.key === "Enter") open(); });
+    return tr;
+  }));
+}
+$("filter").addEventListener("submit", (ev) => { ev.preventDefault(); loadList().catch((e) => alert(errorText(e))); });
+
+// ---- editor ----
+const lines = (s) => s.split("\n").map((x) => x.trim()).filter(Boolean);
+const list = (s) => s.split(/[,，、]/).map((x) => x.trim()).filter(Boolean);
+
+function formArticle() {
+  return {
+    slug: $("a-slug").value.trim(), title: $("a-title").value.trim(), category: $("a-category").value, kind: $("a-kind").value,
+    questions: lines($("a-questions").value), summary: $("a-summary").value.trim(), body: $("a-body").value,
+    legal_basis: lines($("a-basis").value), tags: list($("a-tags").value), related: list($("a-related").value),
+    status: current ? current.status : "draft",
+  };
+}
+
+function fillForm(a) {
+  current = a;
+  $("editor").hidden = false;
+  $("editor-title").textContent = a ? `编辑：${a.title}` : "新建文章";
+  $("a-slug").value = a?.slug || "";
+  $("a-slug").readOnly = !!a;
+  $("a-title").value = a?.title || "";
+  $("a-category").value = a?.category || "labor";
+  $("a-kind").value = a?.kind || "compliance_advice";
+  $("a-questions").value = (a?.questions || []).join("\n");
+  $("a-summary").value = a?.summary || "";
+  $("a-body").value = a?.body || "## 常见风险\n\n## 合规建议\n\n## 法律依据\n\n## 相关专题\n";
+  $("a-basis").value = (a?.legal_basis || []).join("\n");
+  $("a-tags").value = (a?.tags || []).join(", ");
+  $("a-related").value = (a?.related || []).join(", ");
+  $("a-note").value = "";
+  $("a-meta").textContent = a ? `第 ${a.version} 版 · ${statuses[a.status]} · ${a.updated_by} 更新于 ${a.updated_at?.slice(0, 16).replace("T", " ")}` : "新文章保存为草稿";
+  for (const b of ["publish", "archive", "to-draft"]) $(b).hidden = !a;
+  if (a) setSanitisedHTML($("a-preview"), a.html || "");
+  else schedulePreview();
+  $("editor-msg").replaceChildren();
+  $("diff-box").hidden = true;
+  $("a-title").focus();
+}
+
+async function openArticle(slug) {
+  const a = await api("GET", "/api/v1/admin/articles/" + encodeURIComponent(slug));
+  fillForm(a);
+  await loadVersions(slug);
+  $("editor").scrollIntoView({ behavior: "smooth" });
+}
+
+$("new-article").addEventListener("click", () => { fillForm(null); $("versions").replaceChildren(); $("a-slug").focus(); });
+$("close-editor").addEventListener("click", () => { $("editor").hidden = true; current = null; });
+
+let previewTimer = 0;
+function schedulePreview() {
+  clearTimeout(previewTimer);
+  previewTimer = setTimeout(async () => {
+    try {
+      const { html } = await api("POST", "/api/v1/admin/preview", { body: $("a-body").value });
+      setSanitisedHTML($("a-preview"), html);
+    } catch (e) { showMessage($("editor-msg"), errorText(e)); }
+  }, 300);
+}
+$("a-body").addEventListener("input", schedulePreview);
+
+async function saved(a, text) {
+  fillForm(a);
+  showMessage($("editor-msg"), text, "ok");
+  await Promise.all([loadVersions(a.slug), loadList()]);
+}
+
+function conflictText(e) {
+  return e.status === 409 ? "保存失败：这篇文章已被他人修改。请复制您的修改，点击文章重新载入最新版本后再保存。" : errorText(e);
+}
+
+$("article-form").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  const note = $("a-note").value.trim();
+  try {
+    const a = current
+      ? await api("PUT", "/api/v1/admin/articles/" + encodeURIComponent(current.slug), { article: formArticle(), base_version: current.version, note })
+      : await api("POST", "/api/v1/admin/articles", { article: formArticle(), note });
+    await saved(a, `已保存为第 ${a.version} 版。`);
+  } catch (e) { showMessage($("editor-msg"), conflictText(e)); }
+});
+
+async function setStatus(status, text) {
+  try {
+    const a = await api("POST", `/api/v1/admin/articles/${encodeURIComponent(current.slug)}/status`, { status, base_version: current.version });
+    await saved(a, text);
+  } catch (e) { showMessage($("editor-msg"), conflictText(e)); }
+}
+$("publish").addEventListener("click", () => setStatus("published", "已发布，咨询页面即时生效。"));
+$("archive").addEventListener("click", () => { if (confirm("归档后企业将检索不到这篇文章，确定吗？")) setStatus("archived", "已归档。"); });
+$("to-draft").addEventListener("click", () => setStatus("draft", "已退回草稿，企业不再检索到这篇文章。"));
+
+// ---- versions, diff, rollback ----
+let versions = [];
+async function loadVersions(slug) {
+  ({ versions } = await api("GET", `/api/v1/admin/articles/${encodeURIComponent(slug)}/versions`));
+  $("versions").replaceChildren(...versions.map((v) => el("tr", {},
+    el("td", {}, v.article.version), el("td", {}, v.article.updated_by), el("td", {}, (v.article.updated_at || "").slice(0, 16).replace("T", " ")),
+    el("td", {}, statuses[v.article.status]), el("td", {}, v.note),
+    el("td", {},
+      el("button", { type: "button", onclick: () => showDiff(v) }, "与当前版本比较"), " ",
+      v.article.version === current?.version ? null : el("button", { type: "button", onclick: () => rollback(v.article.version) }, "回滚到此版本")))));
+}
+
+// diffLines is a longest-common-subsequence line diff: small articles, so O(n·m) is fine.
+function diffLines(a, b) {
+  const x = a.split("\n"), y = b.split("\n");
+  const n = x.length, m = y.length;
+  const dp = Array.from({ length: n + 1 }, () => new Uint16Array(m + 1));
+  for (let i = n - 1; i >= 0; i--) for (let j = m - 1; j >= 0; j--) dp[i][j] = x[i] === y[j] ? dp[i + 1][j + 1] + 1 : Math.max(dp[i + 1][j], dp[i][j + 1]);
+  const out = [];
+  let i = 0, j = 0;
+  while (i < n && j < m) {
+    if (x[i] === y[j]) { out.push([" ", x[i]]); i++; j++; } else if (dp[i + 1][j] >= dp[i][j + 1]) out.push(["-", x[i++]]); else out.push(["+", y[j++]]);
+  }
+  while (i < n) out.push(["-", x[i++]]);
+  while (j < m) out.push(["+", y[j++]]);
+  return out;
+}
+
+function articleText(a) {
+  return [`标题：${a.title}`, `状态：${a.status}`, `摘要：${a.summary}`, "问法：", ...(a.questions || []), "法律依据：", ...(a.legal_basis || []), "正文：", a.body].join("\n");
+}
+
+function showDiff(v) {
+  $("diff-title").textContent = `第 ${v.article.version} 版 → 当前第 ${current.version} 版（红色为删除，绿色为新增）`;
+  $("diff").replaceChildren(...diffLines(articleText(v.article), articleText(current)).map(([op, line]) =>
+    el("span", { class: op === "+" ? "add" : op === "-" ? "del" : "" }, (op === " " ? "  " : op + " ") + line + "\n")));
+  $("diff-box").hidden = false;
+}
+
+async function rollback(version) {
+  if (!confirm(`回滚到第 ${version} 版？回滚会生成一个新版本，历史不会丢失。`)) return;
+  try {
+    const a = await api("POST", `/api/v1/admin/articles/${encodeURIComponent(current.slug)}/rollback`, { version, base_version: current.version });
+    await saved(a, `已回滚到第 ${version} 版的内容（现为第 ${a.version} 版）。`);
+  } catch (e) { showMessage($("editor-msg"), conflictText(e)); }
+}
+
+// ---- test console ----
+const reasons = { explicit_request: "要求法官答复", specific_case: "具体案件", urgent_enforcement: "紧急执行事项", complaint: "投诉反映", uncovered_legal: "知识库未覆盖" };
+const intents = { answer: "直接解答", escalate: "建议转法官", smalltalk: "寒暄", out_of_scope: "非法律问题" };
+$("test-form").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  const q = $("test-q").value.trim();
+  if (!q) return;
+  try {
+    const r = await api("POST", "/api/v1/admin/test-ask", { question: q });
+    $("test-out").replaceChildren(
+      el("p", {}, el("strong", {}, "意图："), intents[r.intent] || r.intent,
+        r.escalation?.suggested ? `（转法官原因：${reasons[r.escalation.reason] || r.escalation.reason}）` : "",
+        "　", el("strong", {}, "置信度："), r.confidence.toFixed(3)),
+      el("p", {}, el("strong", {}, "识别案号："), r.case_number || "无"),
+      el("p", {}, el("strong", {}, "规范化后的问题："), r.normalized || ""),
+      el("div", { class: "terms" }, el("strong", {}, "命中的检索词："), ...(r.terms || []).map((t) => el("span", {}, t))),
+      el("table", {}, el("thead", {}, el("tr", {}, el("th", {}, "排名"), el("th", {}, "文章"), el("th", {}, "类别"), el("th", {}, "归一化得分"))),
+        el("tbody", {}, ...r.sources.map((s, i) => el("tr", {}, el("td", {}, i + 1), el("td", {}, s.title, el("div", { class: "muted" }, s.slug)),
+          el("td", {}, categories[s.category]), el("td", {}, s.score.toFixed(3)))))),
+      el("h4", {}, "回复内容"), el("pre", { class: "diff" }, r.answer));
+  } catch (e) { showMessage($("test-out"), errorText(e)); }
+});
+
+// ---- synonyms ----
+async function loadSynonyms() {
+  const { groups } = await api("GET", "/api/v1/admin/synonyms");
+  $("syn-text").value = groups.map((g) => g.join(" = ")).join("\n");
+}
+$("syn-save").addEventListener("click", async () => {
+  const groups = lines($("syn-text").value).map((l) => l.split(/[=,，、]/).map((x) => x.trim()).filter(Boolean));
+  try {
+    await api("PUT", "/api/v1/admin/synonyms", { groups });
+    showMessage($("syn-msg"), `已保存 ${groups.length} 组同义词，检索立即生效。`, "ok");
+  } catch (e) { showMessage($("syn-msg"), errorText(e)); }
+});
+
+// ---- users ----
+async function loadUsers() {
+  const { users } = await api("GET", "/api/v1/admin/users");
+  $("user-rows").replaceChildren(...users.map((u) => el("tr", {},
+    el("td", {}, u.username), el("td", {}, u.display_name), el("td", {}, u.role === "admin" ? "管理员" : "法官"),
+    el("td", {}, u.court), el("td", {}, (u.specialties || []).map((c) => categories[c] || c).join("、")), el("td", {}, u.capacity),
+    el("td", {}, el("span", { class: `badge ${u.active ? "ok" : "archived"}` }, u.active ? "启用" : "停用")),
+    el("td", {},
+      el("button", { type: "button", onclick: () => toggleUser(u) }, u.active ? "停用" : "启用"), " ",
+      el("button", { type: "button", onclick: () => resetPassword(u) }, "重置密码")))));
+}
+async function toggleUser(u) {
+  try { await api("PATCH", `/api/v1/admin/users/${u.id}`, { active: !u.active }); await loadUsers(); } catch (e) { alert(errorText(e)); }
+}
+async function resetPassword(u) {
+  const pw = prompt(`为 ${u.display_name} 设置新密码（至少 10 位）：`);
+  if (!pw) return;
+  try { await api("POST", `/api/v1/admin/users/${u.id}/password`, { password: pw }); alert("密码已重置，该账号的登录已全部失效。"); } catch (e) { alert(errorText(e)); }
+}
+$("user-form").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  try {
+    await api("POST", "/api/v1/admin/users", { username: $("u-username").value.trim(), display_name: $("u-name").value.trim(),
+      role: $("u-role").value, court: $("u-court").value.trim(), specialties: list($("u-spec").value),
+      capacity: Number($("u-cap").value), password: $("u-pw").value });
+    showMessage($("user-msg"), "账号已创建。", "ok");
+    ev.target.reset();
+    await loadUsers();
+  } catch (e) { showMessage($("user-msg"), errorText(e)); }
+});
+
+// ---- import ----
+$("import-file").addEventListener("change", async () => {
+  const f = $("import-file").files[0];
+  if (!f) return;
+  try {
+    const { results } = await api("POST", "/api/v1/admin/import", await f.text());
+    const n = (c) => results.filter((r) => r.change === c).length;
+    showMessage($("import-msg"), `导入成功：新建 ${n("created")} 篇，更新 ${n("updated")} 篇，未变 ${n("unchanged")} 篇。`, "ok");
+    loadList();
+  } catch (e) { showMessage($("import-msg"), "未导入任何文章。" + errorText(e)); }
+});
+
+// ---- audit ----
+async function loadAudit() {
+  const { entries } = await api("GET", "/api/v1/admin/audit");
+  $("audit-rows").replaceChildren(...entries.map((e) => el("tr", {},
+    el("td", {}, e.at.slice(0, 19).replace("T", " ")), el("td", {}, e.actor), el("td", {}, e.action), el("td", {}, e.target),
+    el("td", { class: "muted" }, e.detail))));
+}
+
+// ---- start ----
+for (const [sel, map] of [["f-category", categories], ["f-kind", kinds], ["f-status", statuses], ["a-category", categories], ["a-kind", kinds]]) fillSelect($(sel), map);
+$("logout").addEventListener("click", logout);
+whoami("admin").then((u) => {
+  $("who").textContent = `${u.display_name}（${u.username}）`;
+  return loadList();
+}).catch((e) => { if (e.message !== "forbidden") alert(errorText(e)); });
