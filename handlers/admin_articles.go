@@ -60,11 +60,18 @@ func (s *Server) adminListArticles(c echo.Context) error {
 		Tags      []string           `json:"tags"`
 		UpdatedAt string             `json:"updated_at"`
 		UpdatedBy string             `json:"updated_by"`
+		Flagged   bool               `json:"flagged"` // cites a law or article flagged amended or repealed
+	}
+	flagged := map[string]bool{}
+	if s.d.Statutes != nil {
+		if flagged, err = s.d.Statutes.Flagged(c.Request().Context(), as); err != nil {
+			return err
+		}
 	}
 	out := make([]row, 0, len(as))
 	for _, a := range as {
 		out = append(out, row{a.Slug, a.Title, a.Category, a.Kind, a.Status, a.Version, a.Tags,
-			a.UpdatedAt.Format("2006-01-02 15:04"), a.UpdatedBy})
+			a.UpdatedAt.Format("2006-01-02 15:04"), a.UpdatedBy, flagged[a.Slug]})
 	}
 	return c.JSON(http.StatusOK, map[string]any{"articles": out})
 }

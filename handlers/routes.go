@@ -25,6 +25,9 @@ func (s *Server) routes(e *echo.Echo) {
 	api := e.Group("/api/v1", body, s.sameOrigin)
 	api.POST("/ask", s.ask, s.rateLimit())
 	api.GET("/articles/:slug", s.getArticle)
+	if s.d.Statutes != nil {
+		api.GET("/statutes/lookup", s.lookupStatute, s.rateLimit())
+	}
 	if s.d.Hub != nil {
 		api.GET("/courts", s.listCourts)
 		e.GET("/ws/chat", s.chatSocket)
@@ -36,6 +39,19 @@ func (s *Server) routes(e *echo.Echo) {
 		api.POST("/auth/logout", s.logout)
 		api.GET("/auth/me", s.me, judge)
 		api.POST("/auth/password", s.changePassword, judge)
+
+		if s.d.Queue != nil {
+			desk := api.Group("/judge", judge)
+			desk.GET("/tickets", s.listTickets)
+			desk.GET("/tickets/:id", s.getTicket)
+			desk.POST("/tickets/:id/suggest", s.suggestArticle)
+			desk.POST("/tickets/:id/:action", s.ticketDo)
+			desk.GET("/stats", s.judgeStats)
+			desk.GET("/judges", s.judgeDirectory)
+			desk.GET("/canned", s.cannedReplies)
+			desk.GET("/articles", s.articlePicker)
+			e.GET("/ws/judge", s.judgeSocket, judge)
+		}
 
 		admin := api.Group("/admin", s.requireRole(knowledge.RoleAdmin))
 		admin.GET("/articles", s.adminListArticles)
@@ -56,6 +72,21 @@ func (s *Server) routes(e *echo.Echo) {
 		admin.PATCH("/users/:id", s.adminUpdateUser)
 		admin.POST("/users/:id/password", s.adminResetPassword)
 		admin.GET("/audit", s.adminAudit)
+		if s.d.Desk != nil {
+			admin.POST("/canned", s.adminSaveCanned)
+			admin.PUT("/canned/:id", s.adminSaveCanned)
+			admin.DELETE("/canned/:id", s.adminDeleteCanned)
+			admin.GET("/suggestions", s.adminSuggestions)
+			admin.POST("/suggestions/:id/:decision", s.adminDecideSuggestion)
+		}
+		if s.d.Statutes != nil {
+			admin.GET("/statutes", s.adminListStatutes)
+			admin.POST("/statutes/import", s.adminImportStatutes)
+			admin.GET("/citations", s.adminCitations)
+			admin.GET("/legal-flags", s.adminListFlags)
+			admin.POST("/legal-flags", s.adminAddFlag)
+			admin.DELETE("/legal-flags/:id", s.adminClearFlag)
+		}
 	}
 
 	e.GET("/kb/:slug", s.articlePage)

@@ -45,6 +45,10 @@ type Deps struct {
 	Limits   Limits
 	// Accounts signs judges and admins in; without it the console routes are not mounted.
 	Accounts Accounts
+	// Queue, Desk and JudgeHub serve the judge console.
+	Queue    Queue
+	Desk     Desk
+	JudgeHub JudgeHub
 	// Library, Users, Passwords and Synonyms serve the admin console.
 	Library   Library
 	Users     Users
@@ -55,6 +59,9 @@ type Deps struct {
 	// Hub and Courts serve the enterprise chat; without a hub the chat routes are not mounted.
 	Hub    ChatHub
 	Courts CourtLister
+	// Statutes serves the statute library, the citation report and the legal-basis flags; without
+	// it those routes are not mounted.
+	Statutes Statutes
 }
 
 // Server holds the handlers' dependencies.

@@ -21,6 +21,7 @@ import (
 type chat struct {
 	conversations *conversation.Service
 	escalations   *escalation.Service
+	queue         *escalation.Queue
 	hub           *ws.Hub
 }
 
@@ -50,10 +51,12 @@ func buildChat(cfg *Config, log *slog.Logger, st *store.Store, engine conversati
 		// Load runs open many connections from one address: every rate limit goes, the cap too.
 		wcfg.MaxConnsPerIP = 0
 	}
+	queue := escalation.NewQueue(st, courts, escalation.DefaultCalendar(), escalation.DefaultPolicy(), nil, nil)
 	hub := ws.New(wcfg, log, convs, escs, ws.NewLocalBus(), m.Registry())
 	convs.SetNotifier(hub)
 	escs.SetNotifier(hub)
-	return &chat{conversations: convs, escalations: escs, hub: hub}, nil
+	queue.SetNotifier(hub)
+	return &chat{conversations: convs, escalations: escs, queue: queue, hub: hub}, nil
 }
 
 // loadSecret returns COURTDESK_SECRET, or the secret kept in the data directory, created on the

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -65,26 +64,7 @@ func chatText(sel string, dst *string) chromedp.Action[chromedp.Void] {
 func TestChatPageInBrowser(t *testing.T) {
 	_, srv := testApp(t, nil)
 	ctx := chromium(t)
-	shots := t.TempDir()
-	step := func(name string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		sctx, cancel := context.WithTimeout(ctx, 45*time.Second)
-		defer cancel()
-		if err := chromedp.Do(sctx, actions...); err != nil {
-			sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-			defer cancel()
-			if png, err := chromedp.Run(sctx, chromedp.FullScreenshot(100)); err == nil {
-				file := filepath.Join(shots, "failure.png")
-				if d := os.Getenv("COURTDESK_SHOTS"); d != "" {
-					file = filepath.Join(d, "failure.png")
-				}
-				if os.WriteFile(file, png, 0o644) == nil {
-					t.Logf("screenshot: %s", file)
-				}
-			}
-			t.Fatalf("%s: %v", name, err)
-		}
-	}
+	step := stepper(t, ctx)
 
 	step("open the chat", chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible(`body.online`))
 

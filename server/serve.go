@@ -44,6 +44,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	go a.sweepClaims(ctx, time.Minute)
 	select {
 	case err := <-errc:
 		if !errors.Is(err, http.ErrServerClosed) {
@@ -56,4 +57,24 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownGrace)
 	defer cancel()
 	return srv.Shutdown(sctx)
+}
+
+// sweepClaims returns lapsed claims to the queue once a period until ctx ends. Every replica may
+// run it: each ticket returns once, decided by the store's conditional update.
+func (a *app) sweepClaims(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			n, err := a.chat.queue.ReturnStale(ctx)
+			if err != nil && ctx.Err() == nil {
+				a.log.Error("return lapsed claims", "err", err)
+			} else if n > 0 {
+				a.log.Info("lapsed claims returned to the queue", "tickets", n)
+			}
+		}
+	}
 }

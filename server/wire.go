@@ -120,7 +120,11 @@ func build(ctx context.Context, cfg *Config, log *slog.Logger, out io.Writer) (*
 		Synonyms:  synonymSettings{st: st, syn: syn},
 		Origins:   cfg.AllowedOrigins(),
 		Hub:       a.chat.hub,
+		Queue:     a.chat.queue,
+		Desk:      st,
+		JudgeHub:  a.chat.hub,
 		Courts:    a.chat.escalations,
+		Statutes:  library.NewCitations(st),
 	})
 	log.Info("ready to serve", "store", st.Driver().Name(), "articles", len(published),
 		"took_ms", time.Since(start).Milliseconds())

@@ -79,8 +79,11 @@ type Hub struct {
 
 	mu     sync.Mutex
 	byConv map[string]map[*client]struct{}
-	// byJudge is the judge console's registry (next issue): queue events reach every judge socket.
+	// byJudge is reserved for chat clients opened by judges; judge consoles are in judges.
 	byJudge map[int64]map[*client]struct{}
+	// judges are the judge consoles connected to this replica; every queue and conversation event
+	// reaches them (judges are few, and the console filters what it shows).
+	judges  map[*judgeConn]struct{}
 	perIP   map[string]int
 	closed  bool
 	serving sync.WaitGroup // connections past admission, so Close can wait for them
@@ -109,7 +112,7 @@ func New(cfg Config, log *slog.Logger, conv Conversations, esc Escalations, bus 
 	}
 	h := &Hub{cfg: cfg, log: log, conv: conv, esc: esc, bus: bus, metrics: newMetrics(reg),
 		origins: map[string]bool{}, byConv: map[string]map[*client]struct{}{},
-		byJudge: map[int64]map[*client]struct{}{}, perIP: map[string]int{}}
+		byJudge: map[int64]map[*client]struct{}{}, judges: map[*judgeConn]struct{}{}, perIP: map[string]int{}}
 	for _, o := range cfg.Origins {
 		h.origins[normalizeOrigin(o)] = true
 	}
@@ -164,6 +167,9 @@ func (h *Hub) Notify(ctx context.Context, ev conversation.Event) {
 func (h *Hub) deliver(ev conversation.Event) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	for j := range h.judges {
+		j.signal(ev)
+	}
 	switch ev.Kind {
 	case conversation.EventMessages:
 		for c := range h.byConv[ev.ConversationID] {
@@ -277,6 +283,9 @@ func (h *Hub) Close() {
 		for c := range set {
 			all = append(all, c)
 		}
+	}
+	for j := range h.judges {
+		j.stop() // the console reconnects and reloads
 	}
 	h.mu.Unlock()
 	for _, c := range all {

@@ -42,6 +42,10 @@ type Ticket struct {
 	ClaimedBy      int64              `json:"claimed_by,omitempty"`
 	ClaimedAt      time.Time          `json:"claimed_at,omitzero"`
 	ResolvedAt     time.Time          `json:"resolved_at,omitzero"`
+	// FirstResponseAt is the judge's first reply; response-time targets stop there.
+	FirstResponseAt time.Time `json:"first_response_at,omitzero"`
+	// LastReplyAt is the judge's latest reply; a claim with none since it was made can lapse.
+	LastReplyAt time.Time `json:"last_reply_at,omitzero"`
 }
 
 // Store is the persistence escalation needs; knowledge/store implements it.

@@ -142,6 +142,11 @@ func (s *Store) AppendMessage(ctx context.Context, m conversation.Message, reope
 		if err != nil {
 			return err
 		}
+		if m.Kind == conversation.KindEnterprise && mode == conversation.ModeWithJudge {
+			if err := followUp(ctx, t, m.ConversationID, now); err != nil {
+				return err
+			}
+		}
 		m.Seq, m.Mode, m.CreatedAt = seq, mode, fromMillis(now)
 		if err := insertMessage(ctx, t, m, now); err != nil {
 			return err

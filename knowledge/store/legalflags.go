@@ -148,8 +148,16 @@ func (s *Store) ClearLegalFlag(ctx context.Context, id int64, by string) (LegalF
 
 // StatuteDocument is one imported version as the console lists it, with who imported it.
 type StatuteDocument struct {
-	statute.Version
-	ImportedBy string `json:"imported_by"`
+	ID           int64     `json:"id"`
+	Title        string    `json:"title"`
+	ShortTitle   string    `json:"short_title"`
+	Version      string    `json:"version"`
+	Source       string    `json:"source"`
+	ArticleCount int       `json:"article_count"`
+	Current      bool      `json:"current"`
+	ImportedAt   time.Time `json:"imported_at"`
+	ImportedBy   string    `json:"imported_by"`
+	SupersededAt time.Time `json:"superseded_at,omitzero"`
 }
 
 // StatuteDocuments lists every imported version, the replaced ones too, by title then import.

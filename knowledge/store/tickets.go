@@ -13,21 +13,22 @@ import (
 )
 
 const ticketCols = `id, conversation_id, state, priority, court_code, court, specialty, reason, intake, client_id,
-	claimed_by, claimed_at, resolved_at, created_at, updated_at`
+	claimed_by, claimed_at, resolved_at, created_at, updated_at, first_response_at, last_reply_at`
 
 func scanTicket(sc scanner) (escalation.Ticket, error) {
 	var t escalation.Ticket
 	var intake string
 	var claimedBy sql.NullInt64
-	var claimed, resolved, created, updated int64
+	var claimed, resolved, created, updated, firstResp, lastReply int64
 	err := sc.Scan(&t.ID, &t.ConversationID, &t.State, &t.Priority, &t.CourtCode, &t.Court, &t.Specialty, &t.Reason,
-		&intake, &t.ClientID, &claimedBy, &claimed, &resolved, &created, &updated)
+		&intake, &t.ClientID, &claimedBy, &claimed, &resolved, &created, &updated, &firstResp, &lastReply)
 	if err != nil {
 		return t, err
 	}
 	t.ClaimedBy = claimedBy.Int64
 	t.ClaimedAt, t.ResolvedAt = fromMillis(claimed), fromMillis(resolved)
 	t.CreatedAt, t.UpdatedAt = fromMillis(created), fromMillis(updated)
+	t.FirstResponseAt, t.LastReplyAt = fromMillis(firstResp), fromMillis(lastReply)
 	if err := json.Unmarshal([]byte(intake), &t.Intake); err != nil {
 		return t, fmt.Errorf("ticket %d: intake: %w", t.ID, err)
 	}
@@ -83,6 +84,10 @@ func (s *Store) CreateTicket(ctx context.Context, tk escalation.Ticket, notice c
 		}
 		if _, err := t.exec(ctx, `UPDATE conversations SET mode = ?, ticket_id = ? WHERE id = ?`,
 			conversation.ModeWaiting, tk.ID, tk.ConversationID); err != nil {
+			return err
+		}
+		if err := insertTicketEvent(ctx, t, escalation.TicketEvent{TicketID: tk.ID, At: fromMillis(now), Actor: "企业",
+			Action: escalation.ActionCreate, To: escalation.StateWaiting, Reason: string(tk.Reason)}); err != nil {
 			return err
 		}
 		notice.Seq, notice.Mode, notice.TicketID, notice.CreatedAt = seq, conversation.ModeWaiting, tk.ID, fromMillis(now)

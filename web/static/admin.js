@@ -8,8 +8,8 @@ function fillSelect(sel, map) {
 }
 
 // ---- tabs ----
-const tabs = ["articles", "test", "synonyms", "users", "io", "audit"];
-const loaders = { synonyms: loadSynonyms, users: loadUsers, audit: loadAudit };
+const tabs = ["articles", "test", "synonyms", "users", "io", "statutes", "audit"];
+const loaders = { synonyms: loadSynonyms, users: loadUsers, statutes: loadStatutesTab, audit: loadAudit };
 function showTab(name) {
   for (const t of tabs) {
     $("t-" + t).setAttribute("aria-selected", String(t === name));
@@ -28,7 +28,8 @@ async function loadList() {
   $("list-count").textContent = `共 ${articles.length} 篇`;
   $("article-rows").replaceChildren(...articles.map((a) => {
     const tr = el("tr", { class: "clickable", tabindex: "0" },
-      el("td", {}, a.title, el("div", { class: "muted" }, a.slug)),
+      el("td", {}, a.title, a.flagged ? [" ", el("span", { class: "badge bad", title: "引用的法律依据已被标记为修改或废止，请复核" }, "依据待复核")] : null,
+        el("div", { class: "muted" }, a.slug)),
       el("td", {}, categories[a.category] || a.category), el("td", {}, kinds[a.kind] || a.kind),
       el("td", {}, el("span", { class: `badge ${a.status}` }, statuses[a.status] || a.status)),
       el("td", {}, a.version), el("td", {}, a.updated_at, el("div", { class: "muted" }, a.updated_by)));
@@ -256,6 +257,117 @@ $("import-file").addEventListener("change", async () => {
     loadList();
   } catch (e) { showMessage($("import-msg"), "未导入任何文章。" + errorText(e)); }
 });
+
+// ---- statutes and legal basis ----
+const citeStatus = { unknown_document: "未收录的文件", out_of_range: "条号超出范围", superseded: "依据的版本已被替换" };
+const flagKinds = { amended: "已修改", repealed: "已废止" };
+const citeFields = { summary: "摘要", body: "正文", legal_basis: "法律依据" };
+const minute = (s) => (s || "").slice(0, 16).replace("T", " ");
+const flagBadge = (kind) => el("span", { class: `badge ${kind === "repealed" ? "bad" : "draft"}` }, flagKinds[kind] || kind);
+
+// showErrors lists every problem on its own line: an import of many files may fail on several.
+function showErrors(box, prefix, e) {
+  if (!e.fields?.length) { showMessage(box, prefix + errorText(e)); return; }
+  showMessage(box, `${prefix}共 ${e.fields.length} 处问题：`);
+  box.firstChild.append(el("ul", {}, ...e.fields.map((f) => el("li", {}, `${f.item ? f.item + "：" : ""}${f.field} ${f.message}`))));
+}
+
+function articleLink(a) {
+  return el("a", { href: "#", onclick: (ev) => {
+    ev.preventDefault();
+    showTab("articles");
+    openArticle(a.slug).catch((e) => alert(errorText(e)));
+  } }, a.title);
+}
+
+async function loadStatutesTab() {
+  await Promise.all([loadStatutes(), loadFlags(), loadCitations()]);
+}
+
+async function loadStatutes() {
+  const { documents } = await api("GET", "/api/v1/admin/statutes");
+  const current = documents.filter((d) => d.current);
+  $("statute-count").textContent = documents.length
+    ? `现行文件 ${current.length} 部，已被替换的旧版本 ${documents.length - current.length} 个。`
+    : "尚未导入法条：文章中的引用暂作普通文本显示。";
+  $("statute-titles").replaceChildren(...current.map((d) => el("option", { value: d.title })));
+  $("statute-rows").replaceChildren(...documents.map((d) => el("tr", {},
+    el("td", {}, d.title, el("div", { class: "muted" }, d.source)), el("td", {}, d.version || "未注明"), el("td", {}, d.article_count),
+    el("td", {}, el("span", { class: `badge ${d.current ? "ok" : "archived"}` }, d.current ? "现行" : "已被替换")),
+    el("td", {}, minute(d.imported_at)), el("td", {}, d.imported_by))));
+}
+
+$("statute-import").addEventListener("click", async () => {
+  const chosen = [...$("statute-files").files];
+  if (!chosen.length) { showMessage($("statute-msg"), "请先选择法条文件。"); return; }
+  try {
+    const files = await Promise.all(chosen.map(async (f) => ({ name: f.name, content: await f.text() })));
+    const { results } = await api("POST", "/api/v1/admin/statutes/import", { files });
+    const n = (c) => results.filter((r) => r.change === c).length;
+    showMessage($("statute-msg"), `导入完成：新增 ${n("created")} 部，替换 ${n("replaced")} 部，未变 ${n("unchanged")} 部，旧版本 ${n("historical")} 部。`, "ok");
+    $("statute-files").value = "";
+    await loadStatutesTab();
+  } catch (e) { showErrors($("statute-msg"), "未导入任何文件。", e); }
+});
+
+async function loadFlags() {
+  const { flags } = await api("GET", "/api/v1/admin/legal-flags");
+  $("flag-rows").replaceChildren(...(flags.length ? flags.map((f) => el("tr", {},
+    el("td", {}, f.citation), el("td", {}, flagBadge(f.kind)), el("td", {}, f.note),
+    el("td", {}, f.created_by, el("div", { class: "muted" }, minute(f.created_at))),
+    el("td", {}, f.articles.length ? f.articles.flatMap((a, i) => [i ? "、" : null, articleLink(a)]) : el("span", { class: "muted" }, "暂无文章引用")),
+    el("td", {}, el("button", { type: "button", onclick: () => clearFlag(f) }, "解除"))))
+    : [el("tr", {}, el("td", { colspan: "6", class: "muted" }, "暂无依据标记"))]));
+}
+
+async function afterFlagChange() {
+  await Promise.all([loadFlags(), loadCitations(), loadList()]);
+}
+
+$("flag-form").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  try {
+    const f = await api("POST", "/api/v1/admin/legal-flags", { title: $("flag-title").value.trim(), article: $("flag-article").value.trim(),
+      kind: $("flag-kind").value, note: $("flag-note").value.trim() });
+    showMessage($("flag-msg"), `已标记 ${f.citation}（${flagKinds[f.kind]}），${f.articles.length} 篇文章待复核。`, "ok");
+    ev.target.reset();
+    await afterFlagChange();
+  } catch (e) { showErrors($("flag-msg"), "", e); }
+});
+
+async function clearFlag(f) {
+  if (!confirm(`解除对 ${f.citation} 的标记？引用它的文章将不再显示“依据待复核”。`)) return;
+  try {
+    await api("DELETE", `/api/v1/admin/legal-flags/${f.id}`);
+    showMessage($("flag-msg"), `已解除对 ${f.citation} 的标记。`, "ok");
+    await afterFlagChange();
+  } catch (e) { showMessage($("flag-msg"), errorText(e)); }
+}
+
+// problemText explains a citation problem from its fields, in the console's language.
+function problemText(p) {
+  if (p.status === "out_of_range") return `《${p.document}》（${p.version || "未注明"} 版）没有这一条`;
+  if (p.status === "superseded") return `撰写时依据 ${p.cited_version || "旧"} 版，现行为 ${p.version || "未注明"} 版，请核对条文`;
+  return "法条库未收录该文件";
+}
+
+async function loadCitations() {
+  const { summary: s, articles } = await api("GET", "/api/v1/admin/citations");
+  $("citation-summary").textContent = s.documents
+    ? `共检查 ${s.articles} 篇文章：条文引用 ${s.numbered} 处，已解析 ${s.resolved} 处；未收录的文件 ${s.unknown_document} 处，` +
+      `条号超出范围 ${s.out_of_range} 处，依据的版本已被替换 ${s.superseded} 处；只写名称的引用 ${s.by_name} 处。` +
+      `引用有问题的文章 ${s.problem_articles} 篇，因依据标记待复核的文章 ${s.flagged_articles} 篇。`
+    : `尚未导入法条，只检查依据标记：共 ${s.articles} 篇文章，因依据标记待复核的 ${s.flagged_articles} 篇。`;
+  $("citation-rows").replaceChildren(...(articles.length ? articles.map((a) => el("tr", {},
+    el("td", {}, articleLink(a), el("div", { class: "muted" }, `${a.slug} · ${statuses[a.status] || a.status}`)),
+    el("td", {}, el("ul", {},
+      ...a.flags.map((h) => el("li", {}, flagBadge(h.kind), ` ${citeFields[h.field] || h.field}：${h.citation}`,
+        el("span", { class: "muted" }, `（标记对象 ${h.target}${h.note ? "：" + h.note : ""}）`))),
+      ...a.problems.map((p) => el("li", {}, el("span", { class: "badge bad" }, citeStatus[p.status] || p.status),
+        ` ${citeFields[p.field] || p.field}：${p.citation}`, el("span", { class: "muted" }, `（${problemText(p)}）`)))))))
+    : [el("tr", {}, el("td", { colspan: "2", class: "muted" }, "没有需要复核的引用"))]));
+}
+$("citations-refresh").addEventListener("click", () => loadCitations().catch((e) => alert(errorText(e))));
 
 // ---- audit ----
 async function loadAudit() {

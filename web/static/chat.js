@@ -183,7 +183,7 @@ function render(m) {
     node = el('div', { class: 'msg system', role: 'note' }, el('p', { text: m.text }));
   } else if (m.type === 'judge_message') {
     node = el('article', { class: 'msg judge', 'aria-label': `${m.judge}的答复` },
-      el('p', { class: 'who', text: `${m.judge || '法官'} · 法官答复` }), el('p', { class: 'text', text: m.text }));
+      el('p', { class: 'who', text: `${m.judge || '法官'} · 法官答复` }), liteMarkdown(m.text));
     if (state.mode === 'with_judge') { state.judgeReplied = true; setStatus({ mode: state.mode, judge: state.judge }); }
   } else {
     node = answerBubble(m);
@@ -467,3 +467,48 @@ setupOverlays();
 setupForm();
 connect();
 $('#q').focus();
+
+// liteMarkdown renders a judge's reply: paragraphs, "- " lists, **bold** and links to knowledge-base
+// articles or https pages. It builds DOM nodes from text, so nothing in a reply is ever parsed as HTML.
+function liteMarkdown(text) {
+  const box = document.createElement('div');
+  box.className = 'text';
+  let list = null;
+  for (const line of String(text).split('\n')) {
+    const item = /^\s*[-*•]\s+(.*)$/.exec(line);
+    if (item) {
+      if (!list) { list = document.createElement('ul'); box.append(list); }
+      const li = document.createElement('li');
+      inline(li, item[1]);
+      list.append(li);
+      continue;
+    }
+    list = null;
+    if (line.trim() === '') continue;
+    const p = document.createElement('p');
+    inline(p, line);
+    box.append(p);
+  }
+  return box;
+}
+
+function inline(parent, text) {
+  const re = /\*\*([^*]+)\*\*|\[([^\]]{1,120})\]\(((?:\/kb\/[a-z0-9-]+)|(?:https:\/\/[^\s)]+))\)/g;
+  let last = 0;
+  for (const m of text.matchAll(re)) {
+    parent.append(text.slice(last, m.index));
+    if (m[1] !== undefined) {
+      const b = document.createElement('strong');
+      b.textContent = m[1];
+      parent.append(b);
+    } else {
+      const a = document.createElement('a');
+      a.textContent = m[2];
+      a.href = m[3];
+      if (m[3].startsWith('https:')) { a.target = '_blank'; a.rel = 'noopener noreferrer'; }
+      parent.append(a);
+    }
+    last = m.index + m[0].length;
+  }
+  parent.append(text.slice(last));
+}

@@ -29,12 +29,17 @@ func Run(t *testing.T, open Opener) {
 		"Sessions":                  testSessions,
 		"LoginFailures":             testLoginFailures,
 		"Audit":                     testAudit,
+		"ClaimRace":                 testClaimRace,
+		"QueueLifecycle":            testQueueCapacityAndLifecycle,
+		"QueueRouting":              testQueueRouting,
+		"QueueAutoReturn":           testQueueAutoReturnAndOverdue,
 		"Messages":                  testMessages,
 		"ResendIdempotent":          testResendIdempotent,
 		"ConcurrentSeq":             testConcurrentSeq,
 		"Tickets":                   testTickets,
 		"ConcurrentEscalations":     testConcurrentEscalations,
 		"Statutes":                  testStatutes,
+		"LegalFlags":                testLegalFlags,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) { fn(t, open(t)) })

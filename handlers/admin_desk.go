@@ -1,0 +1,134 @@
+package handlers
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/courtdesk/courtdesk/knowledge"
+	"github.com/courtdesk/courtdesk/knowledge/escalation"
+)
+
+// adminSaveCanned is POST /api/v1/admin/canned (create) and PUT /api/v1/admin/canned/:id.
+func (s *Server) adminSaveCanned(c echo.Context) error {
+	var cr escalation.CannedReply
+	if err := decodeJSON(c, 16<<10, &cr); err != nil {
+		return err
+	}
+	cr.ID = 0
+	if c.Param("id") != "" {
+		id, err := intParam(c, "id")
+		if err != nil {
+			return err
+		}
+		cr.ID = id
+	}
+	cr.Title, cr.Body = strings.TrimSpace(cr.Title), strings.TrimSpace(cr.Body)
+	if err := cr.Validate(); err != nil {
+		return err
+	}
+	cr.UpdatedBy = currentUser(c).Username
+	ctx := c.Request().Context()
+	saved, err := s.d.Desk.SaveCannedReply(ctx, cr)
+	if err != nil {
+		return err
+	}
+	if err := s.d.Users.Audit(ctx, cr.UpdatedBy, "canned.save", saved.Title, ""); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, saved)
+}
+
+// adminDeleteCanned is DELETE /api/v1/admin/canned/:id.
+func (s *Server) adminDeleteCanned(c echo.Context) error {
+	id, err := intParam(c, "id")
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	if err := s.d.Desk.DeleteCannedReply(ctx, id); err != nil {
+		return err
+	}
+	if err := s.d.Users.Audit(ctx, currentUser(c).Username, "canned.delete", itoa(id), ""); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+// adminSuggestions is GET /api/v1/admin/suggestions?status=pending.
+func (s *Server) adminSuggestions(c echo.Context) error {
+	gs, err := s.d.Desk.Suggestions(c.Request().Context(), escalation.SuggestionStatus(c.QueryParam("status")))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"suggestions": gs})
+}
+
+type decideRequest struct {
+	Article     knowledge.Article `json:"article"`
+	Slug        string            `json:"slug"`
+	BaseVersion int               `json:"base_version"`
+	Reason      string            `json:"reason"`
+}
+
+// adminDecideSuggestion is POST /api/v1/admin/suggestions/:id/:decision with decision publish
+// (a new article, as edited), merge (into an existing article, as a new version) or dismiss.
+func (s *Server) adminDecideSuggestion(c echo.Context) error {
+	id, err := intParam(c, "id")
+	if err != nil {
+		return err
+	}
+	var req decideRequest
+	if err := decodeJSON(c, 256<<10, &req); err != nil {
+		return err
+	}
+	ctx, by := c.Request().Context(), currentUser(c).Username
+	g, err := s.d.Desk.GetSuggestion(ctx, id)
+	if err != nil {
+		return err
+	}
+	if g.Status != escalation.SuggestionPending {
+		return fmt.Errorf("suggestion %d is %s: %w", id, g.Status, knowledge.ErrConflict)
+	}
+	note := fmt.Sprintf("采纳%s的建议（工单 #%d）", g.Judge, g.TicketID)
+	var status escalation.SuggestionStatus
+	var a knowledge.Article
+	switch c.Param("decision") {
+	case "publish":
+		a = req.Article
+		a.Status = knowledge.StatusPublished
+		if a, err = s.d.Library.Create(ctx, a, by, note); err != nil {
+			return err
+		}
+		status = escalation.SuggestionPublished
+	case "merge":
+		a = req.Article
+		a.Slug = req.Slug
+		if a, err = s.d.Library.Save(ctx, a, by, note, req.BaseVersion); err != nil {
+			return err
+		}
+		status = escalation.SuggestionMerged
+	case "dismiss":
+		if strings.TrimSpace(req.Reason) == "" {
+			v := &knowledge.ValidationError{}
+			v.Add("", "reason", "请填写不采纳的理由")
+			return v
+		}
+		status = escalation.SuggestionDismissed
+	default:
+		return echo.NewHTTPError(http.StatusNotFound)
+	}
+	reason := strings.TrimSpace(req.Reason)
+	if a.Slug != "" {
+		reason = strings.TrimSpace(reason + " " + a.Slug)
+	}
+	if err := s.d.Desk.DecideSuggestion(ctx, id, status, reason, by); err != nil {
+		return err
+	}
+	if err := s.d.Users.Audit(ctx, by, "suggestion."+string(status), itoa(id), reason); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"status": status, "article": a})
+}

@@ -1,0 +1,143 @@
+package ws
+
+import (
+	"encoding/json"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/courtdesk/courtdesk/knowledge/conversation"
+)
+
+// judgeConn is a judge console's live connection. It carries signals only: "the queue changed",
+// "conversation X has new messages". The console rereads what it shows over HTTP, so a dropped
+// signal costs a refresh, never data, and the same hub serves judges on every replica.
+type judgeConn struct {
+	hub     *Hub
+	conn    *websocket.Conn
+	judgeID int64
+
+	mu      sync.Mutex
+	queue   bool
+	convs   map[string]int64 // conversation → highest seq announced
+	wake    chan struct{}
+	done    chan struct{}
+	stopped sync.Once
+}
+
+// consoleFrame is what the console receives.
+type consoleFrame struct {
+	Type           string `json:"type"` // hello, queue, messages, status
+	ConversationID string `json:"conversation_id,omitempty"`
+	Seq            int64  `json:"seq,omitempty"`
+	JudgeID        int64  `json:"judge_id,omitempty"`
+}
+
+// maxPendingConvs bounds what a slow console can make the hub hold: past it, one "queue" signal
+// (reload everything) replaces the per-conversation ones.
+const maxPendingConvs = 256
+
+func (j *judgeConn) signal(ev conversation.Event) {
+	j.mu.Lock()
+	switch ev.Kind {
+	case conversation.EventQueue:
+		j.queue = true
+	case conversation.EventMessages, conversation.EventStatus:
+		if len(j.convs) >= maxPendingConvs {
+			j.queue = true
+		} else if ev.Seq >= j.convs[ev.ConversationID] {
+			j.convs[ev.ConversationID] = ev.Seq
+		}
+	}
+	j.mu.Unlock()
+	select {
+	case j.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (j *judgeConn) stop() { j.stopped.Do(func() { close(j.done) }) }
+
+// ServeJudge upgrades an authenticated judge's request. The caller has checked the session and
+// the origin.
+func (h *Hub) ServeJudge(w http.ResponseWriter, r *http.Request, judgeID int64) {
+	conn, err := h.up.Upgrade(w, r, nil)
+	if err != nil {
+		return // the upgrader has answered the request
+	}
+	j := &judgeConn{hub: h, conn: conn, judgeID: judgeID, convs: map[string]int64{},
+		wake: make(chan struct{}, 1), done: make(chan struct{})}
+	h.mu.Lock()
+	if h.closed {
+		h.mu.Unlock()
+		_ = conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseGoingAway, "shutting down"),
+			time.Now().Add(time.Second))
+		conn.Close()
+		return
+	}
+	h.judges[j] = struct{}{}
+	h.mu.Unlock()
+	h.metrics.connections.Inc()
+	defer func() {
+		h.mu.Lock()
+		delete(h.judges, j)
+		h.mu.Unlock()
+		h.metrics.connections.Dec()
+		conn.Close()
+	}()
+	go j.readPump()
+	j.writePump()
+}
+
+// readPump only keeps the connection alive: consoles send nothing but pongs.
+func (j *judgeConn) readPump() {
+	defer j.stop()
+	j.conn.SetReadLimit(1024)
+	_ = j.conn.SetReadDeadline(time.Now().Add(j.hub.cfg.PongWait))
+	j.conn.SetPongHandler(func(string) error {
+		return j.conn.SetReadDeadline(time.Now().Add(j.hub.cfg.PongWait))
+	})
+	for {
+		if _, _, err := j.conn.ReadMessage(); err != nil {
+			return
+		}
+	}
+}
+
+func (j *judgeConn) writePump() {
+	ping := time.NewTicker(j.hub.cfg.PongWait * 9 / 10)
+	defer ping.Stop()
+	write := func(f consoleFrame) bool {
+		b, _ := json.Marshal(f)
+		_ = j.conn.SetWriteDeadline(time.Now().Add(j.hub.cfg.WriteWait))
+		return j.conn.WriteMessage(websocket.TextMessage, b) == nil
+	}
+	if !write(consoleFrame{Type: "hello", JudgeID: j.judgeID}) {
+		return
+	}
+	for {
+		select {
+		case <-j.done:
+			return
+		case <-ping.C:
+			if j.conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(j.hub.cfg.WriteWait)) != nil {
+				return
+			}
+		case <-j.wake:
+			j.mu.Lock()
+			queue, convs := j.queue, j.convs
+			j.queue, j.convs = false, map[string]int64{}
+			j.mu.Unlock()
+			if queue && !write(consoleFrame{Type: "queue"}) {
+				return
+			}
+			for id, seq := range convs {
+				if !write(consoleFrame{Type: "messages", ConversationID: id, Seq: seq}) {
+					return
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,512 @@
+package escalation
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/courtdesk/courtdesk/knowledge"
+	"github.com/courtdesk/courtdesk/knowledge/conversation"
+)
+
+// The states after waiting. A claimed ticket belongs to one judge; answered means the judge has
+// replied (a follow-up from the enterprise returns it to claimed); resolved closes it.
+const (
+	StateClaimed  State = "claimed"
+	StateAnswered State = "answered"
+	StateResolved State = "resolved"
+)
+
+// Open reports whether the ticket still needs a judge.
+func (s State) Open() bool { return s != StateResolved }
+
+// Name is the Chinese label.
+func (s State) Name() string {
+	switch s {
+	case StateWaiting:
+		return "排队中"
+	case StateClaimed:
+		return "处理中"
+	case StateAnswered:
+		return "已答复"
+	case StateResolved:
+		return "已结束"
+	}
+	return string(s)
+}
+
+// Actions recorded in a ticket's audit trail.
+const (
+	ActionCreate     = "create"
+	ActionClaim      = "claim"
+	ActionReply      = "reply"
+	ActionFollowUp   = "follow_up"
+	ActionReturn     = "return"
+	ActionAutoReturn = "auto_return"
+	ActionTransfer   = "transfer"
+	ActionResolve    = "resolve"
+)
+
+// TicketEvent is one transition in a ticket's audit trail: who, when, from which state to which,
+// and why.
+type TicketEvent struct {
+	ID       int64     `json:"id"`
+	TicketID int64     `json:"ticket_id"`
+	At       time.Time `json:"at"`
+	ActorID  int64     `json:"actor_id"`
+	Actor    string    `json:"actor"`
+	Action   string    `json:"action"`
+	From     State     `json:"from"`
+	To       State     `json:"to"`
+	Reason   string    `json:"reason"`
+}
+
+// Note is an internal note on a ticket. Notes are never shown to the enterprise.
+type Note struct {
+	ID        int64     `json:"id"`
+	TicketID  int64     `json:"ticket_id"`
+	AuthorID  int64     `json:"author_id"`
+	Author    string    `json:"author"`
+	Text      string    `json:"text"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// Judge is the acting account as the queue rules see it.
+type Judge struct {
+	ID          int64
+	Name        string
+	Court       string // court name as in the court list
+	Specialties []knowledge.Category
+	Capacity    int
+	Admin       bool
+}
+
+// Filter selects tickets for the console.
+type Filter struct {
+	Courts    []string // court codes; empty is every court
+	States    []State  // empty is every open state
+	ClaimedBy int64
+	Specialty knowledge.Category
+	Since     time.Time // created at or after
+	Limit     int
+}
+
+// Transition is one state change requested of the store. The store applies it in one
+// transaction with the conversation's mode change, the message shown to the enterprise and the
+// audit event, and only if the ticket is in one of From (and, when set, claimed by Owner).
+type Transition struct {
+	TicketID int64
+	From     []State
+	Owner    int64 // 0: any owner
+	To       State
+	// ClaimedBy is the owner after the change (0 clears it).
+	ClaimedBy int64
+	// Court moves the ticket to another court's queue ("" keeps it).
+	Court     Court
+	Mode      conversation.Mode
+	Message   *conversation.Message // stored in the conversation, or nil
+	Event     TicketEvent
+	Capacity  int // when > 0, ClaimedBy may hold at most this many open tickets after the change
+	FirstResp bool
+}
+
+// Done is what the store did.
+type Done struct {
+	Ticket  Ticket
+	Message *conversation.Message
+}
+
+// QueueStore is the persistence of the queue rules.
+type QueueStore interface {
+	GetTicket(ctx context.Context, id int64) (Ticket, error)
+	ListTickets(ctx context.Context, f Filter) ([]Ticket, error)
+	ApplyTransition(ctx context.Context, tr Transition) (Done, error)
+	TicketEvents(ctx context.Context, ticketID int64) ([]TicketEvent, error)
+	AddNote(ctx context.Context, n Note) (Note, error)
+	Notes(ctx context.Context, ticketID int64) ([]Note, error)
+	// StaleClaims lists claimed tickets whose judge has not replied since claimedBefore.
+	StaleClaims(ctx context.Context, claimedBefore time.Time) ([]Ticket, error)
+	GetUser(ctx context.Context, id int64) (knowledge.User, error)
+}
+
+// Policy holds the time targets, in working time.
+type Policy struct {
+	FirstResponse time.Duration // a ticket waiting longer for its first reply is overdue
+	ClaimTimeout  time.Duration // a claim with no judge reply for longer returns to the queue
+}
+
+// DefaultPolicy: first response within 4 working hours; a claim lapses after 2 without a reply.
+func DefaultPolicy() Policy { return Policy{FirstResponse: 4 * time.Hour, ClaimTimeout: 2 * time.Hour} }
+
+// ErrAlreadyClaimed is returned to every judge but the one who won a claim race.
+var ErrAlreadyClaimed = fmt.Errorf("ticket already claimed by another judge: %w", knowledge.ErrConflict)
+
+// ErrAtCapacity is returned when a judge holds as many open tickets as their capacity allows.
+var ErrAtCapacity = fmt.Errorf("judge is at capacity: %w", knowledge.ErrConflict)
+
+// Queue applies the judge-side rules. It is safe for concurrent use; every rule that matters under
+// concurrency (one winner per claim) is enforced by the store's conditional update.
+type Queue struct {
+	st     QueueStore
+	courts *Courts
+	cal    *Calendar
+	pol    Policy
+	notify conversation.Notifier
+	now    func() time.Time
+}
+
+// NewQueue builds the rules.
+func NewQueue(st QueueStore, courts *Courts, cal *Calendar, pol Policy, notify conversation.Notifier, now func() time.Time) *Queue {
+	if notify == nil {
+		notify = conversation.NopNotifier{}
+	}
+	if now == nil {
+		now = time.Now
+	}
+	return &Queue{st: st, courts: courts, cal: cal, pol: pol, notify: notify, now: now}
+}
+
+// SetNotifier attaches the notifier once the hub exists.
+func (q *Queue) SetNotifier(n conversation.Notifier) { q.notify = n }
+
+// Calendar returns the working-hours calendar.
+func (q *Queue) Calendar() *Calendar { return q.cal }
+
+// SetCalendar replaces the calendar (an admin edited the holidays).
+func (q *Queue) SetCalendar(c *Calendar) { q.cal = c }
+
+// View is a ticket as the console lists it.
+type View struct {
+	Ticket
+	StateName    string        `json:"state_name"`
+	PriorityName string        `json:"priority_name"`
+	Waiting      time.Duration `json:"waiting_ns"` // working time since creation, until the first reply
+	Overdue      bool          `json:"overdue"`
+	Deadline     time.Time     `json:"deadline"`
+	Mine         bool          `json:"mine"`
+	Matches      bool          `json:"matches_specialty"`
+	JudgeName    string        `json:"judge_name,omitempty"`
+}
+
+func (q *Queue) view(t Ticket, j Judge) View {
+	now := q.now()
+	end := now
+	if !t.FirstResponseAt.IsZero() {
+		end = t.FirstResponseAt
+	}
+	v := View{Ticket: t, StateName: t.State.Name(), PriorityName: t.Priority.Name(),
+		Waiting: q.cal.Working(t.CreatedAt, end), Deadline: q.cal.Add(t.CreatedAt, q.pol.FirstResponse),
+		Mine: t.ClaimedBy != 0 && t.ClaimedBy == j.ID}
+	v.Overdue = t.State.Open() && v.Waiting > q.pol.FirstResponse
+	for _, s := range j.Specialties {
+		if s == t.Specialty {
+			v.Matches = true
+		}
+	}
+	return v
+}
+
+// courtCodes returns the codes of the courts whose name or code is the judge's court.
+func (q *Queue) courtCodes(court string) []string {
+	var out []string
+	for _, c := range q.courts.List() {
+		if court != "" && (c.Court == court || c.Code == court) {
+			out = append(out, c.Code)
+		}
+	}
+	return out
+}
+
+// List returns tickets for a judge's console. By default: the judge's court, open tickets, with
+// those matching the judge's specialties first, then by priority and age. allCourts widens it.
+func (q *Queue) List(ctx context.Context, j Judge, f Filter, allCourts bool) ([]View, error) {
+	if !allCourts && len(f.Courts) == 0 {
+		f.Courts = q.courtCodes(j.Court)
+		if len(f.Courts) == 0 && !j.Admin {
+			return []View{}, nil // a judge with no court in the list sees nothing by default
+		}
+	}
+	ts, err := q.st.ListTickets(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]View, 0, len(ts))
+	for _, t := range ts {
+		out = append(out, q.view(t, j))
+	}
+	sort.SliceStable(out, func(a, b int) bool {
+		if out[a].Matches != out[b].Matches {
+			return out[a].Matches
+		}
+		if out[a].Priority != out[b].Priority {
+			return out[a].Priority > out[b].Priority
+		}
+		return out[a].CreatedAt.Before(out[b].CreatedAt)
+	})
+	return out, nil
+}
+
+// Get returns one ticket's view with its audit trail and notes.
+func (q *Queue) Get(ctx context.Context, j Judge, id int64) (View, []TicketEvent, []Note, error) {
+	t, err := q.st.GetTicket(ctx, id)
+	if err != nil {
+		return View{}, nil, nil, err
+	}
+	evs, err := q.st.TicketEvents(ctx, id)
+	if err != nil {
+		return View{}, nil, nil, err
+	}
+	notes, err := q.st.Notes(ctx, id)
+	if err != nil {
+		return View{}, nil, nil, err
+	}
+	v := q.view(t, j)
+	if t.ClaimedBy != 0 {
+		if u, err := q.st.GetUser(ctx, t.ClaimedBy); err == nil {
+			v.JudgeName = u.DisplayName
+		}
+	}
+	return v, evs, notes, nil
+}
+
+func (q *Queue) event(j Judge, action string, from []State, to State, reason string) TicketEvent {
+	f := State("")
+	if len(from) == 1 {
+		f = from[0]
+	}
+	return TicketEvent{At: q.now(), ActorID: j.ID, Actor: j.Name, Action: action, From: f, To: to, Reason: reason}
+}
+
+func systemMessage(conv, text string) *conversation.Message {
+	return &conversation.Message{ConversationID: conv, Kind: conversation.KindSystem, Text: text}
+}
+
+// apply runs a transition and announces it.
+func (q *Queue) apply(ctx context.Context, tr Transition) (Done, error) {
+	d, err := q.st.ApplyTransition(ctx, tr)
+	if err != nil {
+		return d, err
+	}
+	conv := d.Ticket.ConversationID
+	if d.Message != nil {
+		q.notify.Notify(ctx, conversation.Event{Kind: conversation.EventMessages, ConversationID: conv, Seq: d.Message.Seq})
+	}
+	q.notify.Notify(ctx, conversation.Event{Kind: conversation.EventStatus, ConversationID: conv})
+	q.notify.Notify(ctx, conversation.Event{Kind: conversation.EventQueue, Court: d.Ticket.CourtCode})
+	if tr.Court.Code != "" {
+		// The old court's queue changed too; the event carries no court so every judge rereads.
+		q.notify.Notify(ctx, conversation.Event{Kind: conversation.EventQueue})
+	}
+	return d, nil
+}
+
+// Claim gives a waiting ticket to the judge. Of several judges claiming at once exactly one wins;
+// the others get ErrAlreadyClaimed. A judge at capacity gets ErrAtCapacity.
+func (q *Queue) Claim(ctx context.Context, j Judge, id int64) (Ticket, error) {
+	t, err := q.st.GetTicket(ctx, id)
+	if err != nil {
+		return t, err
+	}
+	if t.State != StateWaiting {
+		return t, ErrAlreadyClaimed
+	}
+	capacity := 0 // admins helping out are not limited
+	if !j.Admin {
+		if j.Capacity <= 0 {
+			return t, ErrAtCapacity
+		}
+		capacity = j.Capacity
+	}
+	from := []State{StateWaiting}
+	d, err := q.apply(ctx, Transition{TicketID: id, From: from, To: StateClaimed, ClaimedBy: j.ID, Mode: conversation.ModeWithJudge,
+		Capacity: capacity,
+		Message:  systemMessage(t.ConversationID, j.Name+"已接手您的问题，请稍候，法官会在这里直接答复您。"),
+		Event:    q.event(j, ActionClaim, from, StateClaimed, "")})
+	return d.Ticket, err
+}
+
+// MaxReplyLen bounds a judge's reply, in characters.
+const MaxReplyLen = conversation.MaxJudgeMessageLen
+
+func validText(field, text string, maxLen int) error {
+	text = strings.TrimSpace(text)
+	v := &knowledge.ValidationError{}
+	switch n := utf8.RuneCountInString(text); {
+	case !utf8.ValidString(text):
+		v.Add("", field, "不是有效的 UTF-8 文本")
+	case n == 0:
+		v.Add("", field, "不能为空")
+	case n > maxLen:
+		v.Add("", field, "不能超过 %d 个字（现为 %d 个）", maxLen, n)
+	}
+	return v.Err()
+}
+
+// Reply stores the judge's message in the conversation and marks the ticket answered. Only the
+// judge holding the ticket may reply.
+func (q *Queue) Reply(ctx context.Context, j Judge, id int64, text string) (Done, error) {
+	if err := validText("text", text, MaxReplyLen); err != nil {
+		return Done{}, err
+	}
+	t, err := q.st.GetTicket(ctx, id)
+	if err != nil {
+		return Done{}, err
+	}
+	from := []State{StateClaimed, StateAnswered}
+	return q.apply(ctx, Transition{TicketID: id, From: from, Owner: j.ID, To: StateAnswered, ClaimedBy: j.ID,
+		Mode: conversation.ModeWithJudge, FirstResp: true,
+		Message: &conversation.Message{ConversationID: t.ConversationID, Kind: conversation.KindJudge,
+			Text: strings.TrimSpace(text), JudgeID: j.ID, Judge: j.Name},
+		Event: TicketEvent{At: q.now(), ActorID: j.ID, Actor: j.Name, Action: ActionReply, From: t.State, To: StateAnswered}})
+}
+
+// Return puts a claimed ticket back in the queue with a reason (kept in the audit trail; the
+// enterprise is told only that another judge will take over).
+func (q *Queue) Return(ctx context.Context, j Judge, id int64, reason string) (Ticket, error) {
+	if err := validText("reason", reason, 500); err != nil {
+		return Ticket{}, err
+	}
+	t, err := q.st.GetTicket(ctx, id)
+	if err != nil {
+		return t, err
+	}
+	from := []State{StateClaimed, StateAnswered}
+	d, err := q.apply(ctx, Transition{TicketID: id, From: from, Owner: q.ownerUnlessAdmin(j), To: StateWaiting,
+		Mode:    conversation.ModeWaiting,
+		Message: systemMessage(t.ConversationID, "您的问题已重新进入排队，将由其他法官尽快接手。"),
+		Event:   TicketEvent{At: q.now(), ActorID: j.ID, Actor: j.Name, Action: ActionReturn, From: t.State, To: StateWaiting, Reason: strings.TrimSpace(reason)}})
+	return d.Ticket, err
+}
+
+func (q *Queue) ownerUnlessAdmin(j Judge) int64 {
+	if j.Admin {
+		return 0
+	}
+	return j.ID
+}
+
+// TransferToJudge hands a claimed ticket to a named judge, who must be active and under capacity.
+func (q *Queue) TransferToJudge(ctx context.Context, j Judge, id, toID int64, reason string) (Ticket, error) {
+	if err := validText("reason", reason, 500); err != nil {
+		return Ticket{}, err
+	}
+	to, err := q.st.GetUser(ctx, toID)
+	if err != nil {
+		return Ticket{}, err
+	}
+	if !to.Active || to.Role != knowledge.RoleJudge {
+		v := &knowledge.ValidationError{}
+		v.Add("", "to_judge", "只能转交给在岗的法官")
+		return Ticket{}, v
+	}
+	t, err := q.st.GetTicket(ctx, id)
+	if err != nil {
+		return t, err
+	}
+	from := []State{StateClaimed, StateAnswered}
+	d, err := q.apply(ctx, Transition{TicketID: id, From: from, Owner: q.ownerUnlessAdmin(j), To: StateClaimed,
+		ClaimedBy: to.ID, Capacity: max(to.Capacity, 1), Mode: conversation.ModeWithJudge,
+		Message: systemMessage(t.ConversationID, "您的问题已转交"+to.DisplayName+"继续处理。"),
+		Event:   TicketEvent{At: q.now(), ActorID: j.ID, Actor: j.Name, Action: ActionTransfer, From: t.State, To: StateClaimed, Reason: "转交给 " + to.DisplayName + "：" + strings.TrimSpace(reason)}})
+	return d.Ticket, err
+}
+
+// TransferToCourt moves a ticket to another court's queue.
+func (q *Queue) TransferToCourt(ctx context.Context, j Judge, id int64, courtCode, reason string) (Ticket, error) {
+	if err := validText("reason", reason, 500); err != nil {
+		return Ticket{}, err
+	}
+	court, ok := q.courts.Lookup(courtCode)
+	if !ok {
+		v := &knowledge.ValidationError{}
+		v.Add("", "court", "未知法院 %q", courtCode)
+		return Ticket{}, v
+	}
+	t, err := q.st.GetTicket(ctx, id)
+	if err != nil {
+		return t, err
+	}
+	from := []State{StateWaiting, StateClaimed, StateAnswered}
+	owner := int64(0)
+	if t.State != StateWaiting {
+		owner = q.ownerUnlessAdmin(j)
+	}
+	d, err := q.apply(ctx, Transition{TicketID: id, From: from, Owner: owner, To: StateWaiting, Court: court,
+		Mode:    conversation.ModeWaiting,
+		Message: systemMessage(t.ConversationID, "您的问题已转至"+court.Court+"，正在排队等待法官接手。"),
+		Event:   TicketEvent{At: q.now(), ActorID: j.ID, Actor: j.Name, Action: ActionTransfer, From: t.State, To: StateWaiting, Reason: "转至 " + court.Court + "：" + strings.TrimSpace(reason)}})
+	return d.Ticket, err
+}
+
+// Resolve closes a ticket with a closing message to the enterprise; the conversation returns to the
+// bot and a new question may escalate again.
+func (q *Queue) Resolve(ctx context.Context, j Judge, id int64, closing string) (Ticket, error) {
+	if err := validText("closing", closing, MaxReplyLen); err != nil {
+		return Ticket{}, err
+	}
+	t, err := q.st.GetTicket(ctx, id)
+	if err != nil {
+		return t, err
+	}
+	from := []State{StateClaimed, StateAnswered}
+	d, err := q.apply(ctx, Transition{TicketID: id, From: from, Owner: q.ownerUnlessAdmin(j), To: StateResolved,
+		ClaimedBy: t.ClaimedBy, Mode: conversation.ModeResolved, FirstResp: true,
+		Message: &conversation.Message{ConversationID: t.ConversationID, Kind: conversation.KindJudge,
+			Text: strings.TrimSpace(closing) + "\n\n（本次法官咨询已结束。如有新的问题，可以继续提问。）", JudgeID: j.ID, Judge: j.Name},
+		Event: TicketEvent{At: q.now(), ActorID: j.ID, Actor: j.Name, Action: ActionResolve, From: t.State, To: StateResolved}})
+	return d.Ticket, err
+}
+
+// AddNote records an internal note.
+func (q *Queue) AddNote(ctx context.Context, j Judge, id int64, text string) (Note, error) {
+	if err := validText("text", text, 2000); err != nil {
+		return Note{}, err
+	}
+	if _, err := q.st.GetTicket(ctx, id); err != nil {
+		return Note{}, err
+	}
+	return q.st.AddNote(ctx, Note{TicketID: id, AuthorID: j.ID, Author: j.Name, Text: strings.TrimSpace(text), CreatedAt: q.now()})
+}
+
+// ReturnStale returns to the queue every claimed ticket whose judge has not replied within the
+// claim timeout, counted in working hours. Several replicas may run it: the conditional update
+// lets each ticket return once.
+func (q *Queue) ReturnStale(ctx context.Context) (int, error) {
+	now := q.now()
+	// Any claim older than this in plain time may have passed its working-time limit; the exact
+	// check is made per ticket below.
+	cands, err := q.st.StaleClaims(ctx, now.Add(-q.pol.ClaimTimeout))
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	system := Judge{Name: "系统"}
+	for _, t := range cands {
+		since := t.ClaimedAt
+		if t.LastReplyAt.After(since) {
+			continue // the store filters these; a reply may have landed since
+		}
+		if q.cal.Working(since, now) <= q.pol.ClaimTimeout {
+			continue
+		}
+		_, err := q.apply(ctx, Transition{TicketID: t.ID, From: []State{StateClaimed}, Owner: t.ClaimedBy, To: StateWaiting,
+			Mode:    conversation.ModeWaiting,
+			Message: systemMessage(t.ConversationID, "原接手法官暂时未能答复，您的问题已重新进入排队，将由其他法官尽快接手。"),
+			Event: TicketEvent{At: now, Actor: system.Name, Action: ActionAutoReturn, From: StateClaimed, To: StateWaiting,
+				Reason: fmt.Sprintf("接手后 %s 个工作小时内未答复，自动退回队列", trimFloat(q.pol.ClaimTimeout.Hours()))}})
+		if err == nil {
+			n++
+		} else if !errors.Is(err, knowledge.ErrConflict) {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+func trimFloat(f float64) string {
+	return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.1f", f), "0"), ".")
+}

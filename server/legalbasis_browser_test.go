@@ -1,0 +1,110 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/courtdesk/courtdesk/internal/testenv"
+)
+
+// An admin imports statute files in the console, flags an article as amended, sees the citing
+// article marked in the article list, and clears the flag.
+func TestStatuteConsoleInBrowser(t *testing.T) {
+	laws := filepath.Join(testenv.SharedDir(t), "laws")
+	_, srv := testApp(t, nil)
+	ctx := chromium(t)
+	upload := t.TempDir()
+	for _, name := range []string{"劳动合同法(2012-12-28).md", "公司法(2023-12-29).md"} {
+		b, err := os.ReadFile(filepath.Join(laws, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(upload, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	bad := filepath.Join(upload, "坏文件(2020-01-01).md")
+	if err := os.WriteFile(bad, []byte("没有标题的文件\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	step := func(name string, actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		sctx, cancel := context.WithTimeout(ctx, 45*time.Second)
+		defer cancel()
+		err := chromedp.Do(sctx, actions...)
+		// COURTDESK_SHOTS keeps a screenshot of every step for looking at the console.
+		if dir := os.Getenv("COURTDESK_SHOTS"); dir != "" || err != nil {
+			if dir == "" {
+				dir = t.TempDir()
+			}
+			shot, cancel := context.WithTimeout(ctx, 10*time.Second)
+			defer cancel()
+			if png, serr := chromedp.Run(shot, chromedp.CaptureScreenshot()); serr == nil {
+				file := filepath.Join(dir, "statutes-"+name+".png")
+				if os.WriteFile(file, png, 0o644) == nil {
+					t.Logf("screenshot: %s", file)
+				}
+			}
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+	}
+	const flagged = `[...document.querySelectorAll('#article-rows tr')].filter((tr) => tr.textContent.includes('依据待复核'))`
+
+	step("log in as admin",
+		chromedp.Navigate(srv.URL+"/login?next=/admin"),
+		chromedp.SendKeys(`#username`, "admin"),
+		chromedp.SendKeys(`#password`, "correct-horse-battery"),
+		chromedp.Click(`#login-submit`),
+	)
+	step("the console loads its article list",
+		chromedp.WaitVisible(`#article-rows tr`),
+		waitJS(`document.querySelectorAll('#article-rows tr').length > 100`),
+	)
+	step("open 法条与依据",
+		chromedp.Click(`#t-statutes`),
+		waitJS(`document.querySelector('#statute-count').textContent.includes('尚未导入')`),
+	)
+	step("a bad file refuses the whole import and is named",
+		chromedp.SetUploadFiles(`#statute-files`, []string{filepath.Join(upload, "劳动合同法(2012-12-28).md"), bad}),
+		chromedp.Click(`#statute-import`),
+		waitJS(`[...document.querySelectorAll('#statute-msg .msg.error li')].some((li) => li.textContent.includes('坏文件(2020-01-01).md'))`),
+		waitJS(`document.querySelectorAll('#statute-rows tr').length === 0`),
+	)
+	step("import two statutes",
+		chromedp.SetUploadFiles(`#statute-files`, []string{filepath.Join(upload, "劳动合同法(2012-12-28).md"),
+			filepath.Join(upload, "公司法(2023-12-29).md")}),
+		chromedp.Click(`#statute-import`),
+		waitJS(`document.querySelector('#statute-msg .msg.ok')?.textContent.includes('新增 2 部')`),
+		waitJS(`document.querySelectorAll('#statute-rows tr').length === 2`),
+		waitJS(`document.querySelector('#citation-summary').textContent.includes('共检查')`),
+	)
+	step("flag 第四十七条 as amended",
+		chromedp.SendKeys(`#flag-title`, "劳动合同法"),
+		chromedp.SendKeys(`#flag-article`, "第四十七条"),
+		chromedp.SendKeys(`#flag-note`, "经济补偿标准待复核"),
+		chromedp.Click(`#flag-form button[type=submit]`),
+		waitJS(`document.querySelector('#flag-rows').textContent.includes('《中华人民共和国劳动合同法》第四十七条')`),
+		waitJS(`document.querySelector('#flag-rows a')?.textContent.length > 0`),
+		waitJS(`document.querySelector('#citation-rows').textContent.includes('labor-severance-compensation')`),
+	)
+	step("the citing article carries the warning in the list",
+		chromedp.Click(`#t-articles`),
+		waitJS(flagged+`.length === 1 && `+flagged+`[0].textContent.includes('labor-severance-compensation')`),
+	)
+	step("clear the flag",
+		chromedp.Click(`#t-statutes`),
+		chromedp.WaitVisible(`#flag-rows button`),
+		waitJS(`(window.confirm = () => true) && true`), // accept the confirmation dialog
+		chromedp.Click(`#flag-rows button`),
+		waitJS(`document.querySelector('#flag-rows').textContent.includes('暂无依据标记')`),
+		chromedp.Click(`#t-articles`),
+		waitJS(flagged+`.length === 0`),
+	)
+}
