@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strings"
@@ -131,4 +132,31 @@ func (s *Server) adminDecideSuggestion(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, map[string]any{"status": status, "article": a})
+}
+
+// CalendarStore reads and replaces the working-hours calendar.
+type CalendarStore interface {
+	Calendar() escalation.CalendarSettings
+	SaveCalendar(ctx context.Context, s escalation.CalendarSettings) error
+}
+
+// adminGetCalendar is GET /api/v1/admin/calendar.
+func (s *Server) adminGetCalendar(c echo.Context) error {
+	return c.JSON(http.StatusOK, s.d.Calendar.Calendar())
+}
+
+// adminPutCalendar is PUT /api/v1/admin/calendar: holidays and make-up working days (调休).
+func (s *Server) adminPutCalendar(c echo.Context) error {
+	var req escalation.CalendarSettings
+	if err := decodeJSON(c, 64<<10, &req); err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	if err := s.d.Calendar.SaveCalendar(ctx, req); err != nil {
+		return err
+	}
+	if err := s.d.Users.Audit(ctx, currentUser(c).Username, "calendar.save", "", ""); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, s.d.Calendar.Calendar())
 }

@@ -72,11 +72,16 @@ func (s *Server) routes(e *echo.Echo) {
 		admin.PATCH("/users/:id", s.adminUpdateUser)
 		admin.POST("/users/:id/password", s.adminResetPassword)
 		admin.GET("/audit", s.adminAudit)
+		if s.d.Reports != nil {
+			admin.GET("/reports/:name", s.adminReport)
+		}
 		if s.d.Desk != nil {
 			admin.POST("/canned", s.adminSaveCanned)
 			admin.PUT("/canned/:id", s.adminSaveCanned)
 			admin.DELETE("/canned/:id", s.adminDeleteCanned)
 			admin.GET("/suggestions", s.adminSuggestions)
+			admin.GET("/calendar", s.adminGetCalendar)
+			admin.PUT("/calendar", s.adminPutCalendar)
 			admin.POST("/suggestions/:id/:decision", s.adminDecideSuggestion)
 		}
 		if s.d.Statutes != nil {

@@ -45,6 +45,9 @@ type Deps struct {
 	Limits   Limits
 	// Accounts signs judges and admins in; without it the console routes are not mounted.
 	Accounts Accounts
+	// Reports serves the admin reports; Calendar the working-hours settings.
+	Reports  Reports
+	Calendar CalendarStore
 	// Queue, Desk and JudgeHub serve the judge console.
 	Queue    Queue
 	Desk     Desk

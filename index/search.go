@@ -45,6 +45,14 @@ func (ix *Index) tokens(text string) []string {
 	return out
 }
 
+// KeyTerms returns a question's informative tokens: normalised, analysed, without framing words
+// and numbers. Reports group unanswered questions by them.
+func (ix *Index) KeyTerms(question string) []string {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.queryTokens(ix.norm.Normalize(question))
+}
+
 // Analyze returns the analysed tokens of a question, as the search sees them.
 func (ix *Index) Analyze(question string) []string {
 	ix.mu.RLock()

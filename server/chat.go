@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -51,7 +52,11 @@ func buildChat(cfg *Config, log *slog.Logger, st *store.Store, engine conversati
 		// Load runs open many connections from one address: every rate limit goes, the cap too.
 		wcfg.MaxConnsPerIP = 0
 	}
-	queue := escalation.NewQueue(st, courts, escalation.DefaultCalendar(), escalation.DefaultPolicy(), nil, nil)
+	cal, err := loadCalendar(context.Background(), st)
+	if err != nil {
+		return nil, fmt.Errorf("working-hours calendar: %w", err)
+	}
+	queue := escalation.NewQueue(st, courts, cal, escalation.DefaultPolicy(), nil, nil)
 	hub := ws.New(wcfg, log, convs, escs, ws.NewLocalBus(), m.Registry())
 	convs.SetNotifier(hub)
 	escs.SetNotifier(hub)

@@ -1,11 +1,9 @@
 package main
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -32,37 +30,10 @@ func TestStatuteConsoleInBrowser(t *testing.T) {
 	if err := os.WriteFile(bad, []byte("没有标题的文件\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	step := func(name string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		sctx, cancel := context.WithTimeout(ctx, 45*time.Second)
-		defer cancel()
-		err := chromedp.Do(sctx, actions...)
-		// COURTDESK_SHOTS keeps a screenshot of every step for looking at the console.
-		if dir := os.Getenv("COURTDESK_SHOTS"); dir != "" || err != nil {
-			if dir == "" {
-				dir = t.TempDir()
-			}
-			shot, cancel := context.WithTimeout(ctx, 10*time.Second)
-			defer cancel()
-			if png, serr := chromedp.Run(shot, chromedp.CaptureScreenshot()); serr == nil {
-				file := filepath.Join(dir, "statutes-"+name+".png")
-				if os.WriteFile(file, png, 0o644) == nil {
-					t.Logf("screenshot: %s", file)
-				}
-			}
-		}
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-	}
+	step := stepper(t, ctx)
 	const flagged = `[...document.querySelectorAll('#article-rows tr')].filter((tr) => tr.textContent.includes('依据待复核'))`
 
-	step("log in as admin",
-		chromedp.Navigate(srv.URL+"/login?next=/admin"),
-		chromedp.SendKeys(`#username`, "admin"),
-		chromedp.SendKeys(`#password`, "correct-horse-battery"),
-		chromedp.Click(`#login-submit`),
-	)
+	step("log in as admin", loginSteps(srv.URL, "admin", "correct-horse-battery")...)
 	step("the console loads its article list",
 		chromedp.WaitVisible(`#article-rows tr`),
 		waitJS(`document.querySelectorAll('#article-rows tr').length > 100`),
@@ -101,7 +72,7 @@ func TestStatuteConsoleInBrowser(t *testing.T) {
 	step("clear the flag",
 		chromedp.Click(`#t-statutes`),
 		chromedp.WaitVisible(`#flag-rows button`),
-		waitJS(`(window.confirm = () => true) && true`), // accept the confirmation dialog
+		evalJS(`window.confirm = () => true`), // accept the confirmation dialog
 		chromedp.Click(`#flag-rows button`),
 		waitJS(`document.querySelector('#flag-rows').textContent.includes('暂无依据标记')`),
 		chromedp.Click(`#t-articles`),

@@ -17,7 +17,9 @@ import (
 	"github.com/courtdesk/courtdesk/knowledge"
 	"github.com/courtdesk/courtdesk/knowledge/account"
 	"github.com/courtdesk/courtdesk/knowledge/answer"
+	"github.com/courtdesk/courtdesk/knowledge/escalation"
 	"github.com/courtdesk/courtdesk/knowledge/library"
+	"github.com/courtdesk/courtdesk/knowledge/report"
 	"github.com/courtdesk/courtdesk/knowledge/seed"
 	"github.com/courtdesk/courtdesk/knowledge/store"
 	"github.com/courtdesk/courtdesk/knowledge/store/postgres"
@@ -121,6 +123,8 @@ func build(ctx context.Context, cfg *Config, log *slog.Logger, out io.Writer) (*
 		Origins:   cfg.AllowedOrigins(),
 		Hub:       a.chat.hub,
 		Queue:     a.chat.queue,
+		Calendar:  calendarSettings{st: st, queue: a.chat.queue},
+		Reports:   report.New(st, a.chat.queue.Calendar, escalation.DefaultPolicy().FirstResponse, ix.KeyTerms),
 		Desk:      st,
 		JudgeHub:  a.chat.hub,
 		Courts:    a.chat.escalations,

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -153,7 +154,7 @@ var ErrAtCapacity = fmt.Errorf("judge is at capacity: %w", knowledge.ErrConflict
 type Queue struct {
 	st     QueueStore
 	courts *Courts
-	cal    *Calendar
+	cal    atomic.Pointer[Calendar] // replaced whole when an admin edits the holidays
 	pol    Policy
 	notify conversation.Notifier
 	now    func() time.Time
@@ -167,17 +168,19 @@ func NewQueue(st QueueStore, courts *Courts, cal *Calendar, pol Policy, notify c
 	if now == nil {
 		now = time.Now
 	}
-	return &Queue{st: st, courts: courts, cal: cal, pol: pol, notify: notify, now: now}
+	q := &Queue{st: st, courts: courts, pol: pol, notify: notify, now: now}
+	q.cal.Store(cal)
+	return q
 }
 
 // SetNotifier attaches the notifier once the hub exists.
 func (q *Queue) SetNotifier(n conversation.Notifier) { q.notify = n }
 
 // Calendar returns the working-hours calendar.
-func (q *Queue) Calendar() *Calendar { return q.cal }
+func (q *Queue) Calendar() *Calendar { return q.cal.Load() }
 
 // SetCalendar replaces the calendar (an admin edited the holidays).
-func (q *Queue) SetCalendar(c *Calendar) { q.cal = c }
+func (q *Queue) SetCalendar(c *Calendar) { q.cal.Store(c) }
 
 // View is a ticket as the console lists it.
 type View struct {
@@ -193,13 +196,13 @@ type View struct {
 }
 
 func (q *Queue) view(t Ticket, j Judge) View {
-	now := q.now()
+	now, cal := q.now(), q.Calendar()
 	end := now
 	if !t.FirstResponseAt.IsZero() {
 		end = t.FirstResponseAt
 	}
 	v := View{Ticket: t, StateName: t.State.Name(), PriorityName: t.Priority.Name(),
-		Waiting: q.cal.Working(t.CreatedAt, end), Deadline: q.cal.Add(t.CreatedAt, q.pol.FirstResponse),
+		Waiting: cal.Working(t.CreatedAt, end), Deadline: cal.Add(t.CreatedAt, q.pol.FirstResponse),
 		Mine: t.ClaimedBy != 0 && t.ClaimedBy == j.ID}
 	v.Overdue = t.State.Open() && v.Waiting > q.pol.FirstResponse
 	for _, s := range j.Specialties {
@@ -490,7 +493,7 @@ func (q *Queue) ReturnStale(ctx context.Context) (int, error) {
 		if t.LastReplyAt.After(since) {
 			continue // the store filters these; a reply may have landed since
 		}
-		if q.cal.Working(since, now) <= q.pol.ClaimTimeout {
+		if q.Calendar().Working(since, now) <= q.pol.ClaimTimeout {
 			continue
 		}
 		_, err := q.apply(ctx, Transition{TicketID: t.ID, From: []State{StateClaimed}, Owner: t.ClaimedBy, To: StateWaiting,

@@ -3,6 +3,8 @@ package escalation
 import (
 	"sort"
 	"time"
+
+	"github.com/courtdesk/courtdesk/knowledge"
 )
 
 // Calendar is the court's working time: weekdays within opening hours, minus public holidays,
@@ -125,4 +127,55 @@ func minTime(a, b time.Time) time.Time {
 		return a
 	}
 	return b
+}
+
+// CalendarSettings is the editable form of a calendar.
+type CalendarSettings struct {
+	Open       string   `json:"open"`  // "09:00"
+	Close      string   `json:"close"` // "17:00"
+	Holidays   []string `json:"holidays"`
+	MakeupDays []string `json:"makeup_days"`
+}
+
+// Settings returns the calendar's editable form.
+func (c *Calendar) Settings() CalendarSettings {
+	f := func(d time.Duration) string {
+		return time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC).Add(d).Format("15:04")
+	}
+	return CalendarSettings{Open: f(c.Open), Close: f(c.Close), Holidays: c.Holidays(), MakeupDays: c.MakeupDays()}
+}
+
+// Build validates the settings and returns the calendar.
+func (s CalendarSettings) Build() (*Calendar, error) {
+	v := &knowledge.ValidationError{}
+	parse := func(field, hm string) time.Duration {
+		t, err := time.Parse("15:04", hm)
+		if err != nil {
+			v.Add("", field, "时间格式应为 HH:MM")
+			return 0
+		}
+		return time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute
+	}
+	open, close := parse("open", s.Open), parse("close", s.Close)
+	if close <= open {
+		v.Add("", "close", "下班时间须晚于上班时间")
+	}
+	seen := map[string]string{}
+	for field, days := range map[string][]string{"holidays": s.Holidays, "makeup_days": s.MakeupDays} {
+		if len(days) > 400 {
+			v.Add("", field, "最多 400 个日期")
+		}
+		for _, d := range days {
+			if _, err := time.Parse(dayKey, d); err != nil {
+				v.Add("", field, "日期 %q 格式应为 YYYY-MM-DD", d)
+			} else if other, dup := seen[d]; dup && other != field {
+				v.Add("", field, "%s 不能既是节假日又是调休上班日", d)
+			}
+			seen[d] = field
+		}
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	return NewCalendar(nil, open, close, s.Holidays, s.MakeupDays), nil
 }

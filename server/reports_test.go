@@ -1,0 +1,81 @@
+package main
+
+import (
+	"io"
+	"strings"
+	"testing"
+)
+
+// Unanswered questions asked in the chat show up grouped in the gap report, the volume counts
+// them, and the activity summary downloads as CSV.
+func TestReportsFromRealConversations(t *testing.T) {
+	_, srv := testApp(t, nil)
+	c := dialChat(t, srv, "")
+	c.hello()
+	for i, q := range []string{"海关认定我们商品归类错误要补税罚款怎么办", "海关扣了我们的进口货物要补税", "海关稽查发现报关单有误会罚款吗",
+		"员工加班费怎么算", "你好"} {
+		c.ask("q"+string(rune('a'+i)), q)
+	}
+	admin := newAPIClient(t, srv.URL)
+	admin.login("admin", "correct-horse-battery")
+	code, gaps := admin.do("GET", "/api/v1/admin/reports/gaps", nil)
+	groups, _ := gaps["groups"].([]any)
+	if code != 200 || len(groups) == 0 {
+		t.Fatalf("gaps: %d %v", code, gaps)
+	}
+	top := groups[0].(map[string]any)
+	if top["term"] != "海关" || top["count"].(float64) != 3 || len(top["examples"].([]any)) != 3 {
+		t.Fatalf("top gap group %v", top)
+	}
+	code, vol := admin.do("GET", "/api/v1/admin/reports/volume", nil)
+	if code != 200 || vol["total"].(float64) != 5 {
+		t.Fatalf("volume: %d %v", code, vol)
+	}
+	code, arts := admin.do("GET", "/api/v1/admin/reports/articles", nil)
+	if list, _ := arts["articles"].([]any); code != 200 || len(list) != 1 || list[0].(map[string]any)["slug"] != "labor-overtime-pay" {
+		t.Fatalf("articles: %d %v", code, arts)
+	}
+	resp, err := admin.c.Get(srv.URL + "/api/v1/admin/reports/activity?format=csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.HasPrefix(string(body), "\ufeff统计期间,咨询量") || !strings.Contains(resp.Header.Get("Content-Disposition"), ".csv") {
+		t.Fatalf("csv: %d %q", resp.StatusCode, body)
+	}
+	if code, _ := admin.do("GET", "/api/v1/admin/reports/volume?from=2026-13-01", nil); code != 400 {
+		t.Fatalf("bad date: %d", code)
+	}
+	if code, out := admin.do("POST", "/api/v1/admin/users", map[string]any{"username": "judge.r", "display_name": "R法官",
+		"role": "judge", "password": "judge-r-password"}); code != 201 {
+		t.Fatalf("create judge: %d %v", code, out)
+	}
+	judge := newAPIClient(t, srv.URL)
+	judge.login("judge.r", "judge-r-password")
+	if code, _ := judge.do("GET", "/api/v1/admin/reports/gaps", nil); code != 403 {
+		t.Fatalf("judge reads reports: %d", code)
+	}
+}
+
+func TestCalendarSettings(t *testing.T) {
+	_, srv := testApp(t, nil)
+	admin := newAPIClient(t, srv.URL)
+	admin.login("admin", "correct-horse-battery")
+	code, cal := admin.do("GET", "/api/v1/admin/calendar", nil)
+	if code != 200 || cal["open"] != "09:00" || cal["close"] != "17:00" {
+		t.Fatalf("default calendar: %d %v", code, cal)
+	}
+	bad := map[string]any{"open": "09:00", "close": "08:00", "holidays": []string{"2026-10-01", "2026-02-30"}, "makeup_days": []string{"2026-10-01"}}
+	if code, out := admin.do("PUT", "/api/v1/admin/calendar", bad); code != 400 || len(out["error"].(map[string]any)["fields"].([]any)) < 3 {
+		t.Fatalf("bad calendar: %d %v", code, out)
+	}
+	good := map[string]any{"open": "08:30", "close": "17:30", "holidays": []string{"2026-10-01", "2026-10-02"}, "makeup_days": []string{"2026-09-27"}}
+	if code, _ := admin.do("PUT", "/api/v1/admin/calendar", good); code != 200 {
+		t.Fatalf("save calendar: %d", code)
+	}
+	_, cal = admin.do("GET", "/api/v1/admin/calendar", nil)
+	if cal["open"] != "08:30" || len(cal["holidays"].([]any)) != 2 || cal["makeup_days"].([]any)[0] != "2026-09-27" {
+		t.Fatalf("saved calendar %v", cal)
+	}
+}
