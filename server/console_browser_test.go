@@ -23,6 +23,7 @@ func TestJudgeConsoleInBrowser(t *testing.T) {
 	step("log in", loginSteps(srv.URL, "judge.li", "password-judge.li")...)
 	step("see the queue",
 		chromedp.WaitVisible(`#q-rows tr`),
+		chromedp.WaitVisible(`#live.live-ok`), // live updates on: the list is not reloaded under the click
 		waitJS(`document.querySelector('#q-rows tr').textContent.includes('沈阳某机械制造有限公司')`),
 	)
 	step("open the ticket", chromedp.Click(`#q-rows tr`), chromedp.WaitVisible(`#ticket`),

@@ -221,18 +221,20 @@ $("a-suggest").addEventListener("click", async () => {
 
 // ---- live updates ----
 let backoff = 1000;
+let reconnecting = false; // after a drop, the hello means "reload what you missed"
 function connect() {
   const ws = new WebSocket(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws/judge`);
   ws.addEventListener("open", () => { backoff = 1000; $("live").textContent = "实时更新中"; $("live").className = "who live-ok"; });
   ws.addEventListener("message", (ev) => {
     const f = JSON.parse(ev.data);
-    if (f.type === "queue" || f.type === "hello") { loadQueue().catch(() => {}); loadCounts().catch(() => {}); }
+    if (f.type === "queue" || (f.type === "hello" && reconnecting)) { loadQueue().catch(() => {}); loadCounts().catch(() => {}); }
     if (f.type === "messages" || f.type === "status") {
       if (current && f.conversation_id === current.ticket.conversation_id) openTicket(current.ticket.id).catch(() => {});
       loadQueue().catch(() => {});
     }
   });
   ws.addEventListener("close", () => {
+    reconnecting = true;
     $("live").textContent = "连接中断，正在重连…";
     $("live").className = "who live-bad";
     setTimeout(connect, backoff);
