@@ -53,3 +53,14 @@ func loginSteps(base, user, password string) []chromedp.Action[chromedp.Void] {
 		chromedp.Click(`#login-submit`),
 	}
 }
+
+// saveShot writes a full-page screenshot into COURTDESK_SHOTS, for a person to look at.
+func saveShot(name string) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		png, err := chromedp.FullScreenshot(100)(ctx, t)
+		if err != nil {
+			return chromedp.Void{}, err
+		}
+		return chromedp.Void{}, os.WriteFile(filepath.Join(os.Getenv("COURTDESK_SHOTS"), name), png, 0o644)
+	}
+}

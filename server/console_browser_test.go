@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"strings"
 	"testing"
 
@@ -97,4 +98,20 @@ func TestAdminConsoleInBrowser(t *testing.T) {
 		waitJS(`document.querySelector('#a-meta').textContent.includes('第 3 版') && document.querySelector('#a-meta').textContent.includes('草稿')`),
 		waitJS(`document.querySelectorAll('#versions tr').length === 3`),
 	)
+	step("see the reports",
+		chromedp.Click(`#t-reports`),
+		chromedp.WaitVisible(`#r-chart svg rect`),
+		waitJS(`document.querySelectorAll('#r-activity .stat').length === 5`),
+		waitJS(`document.querySelector('#r-csv').href.includes('format=csv')`),
+	)
+	step("edit the calendar",
+		chromedp.Click(`#t-calendar`),
+		waitJS(`document.querySelector('#cal-open').value === '09:00'`),
+		chromedp.SetValue(`#cal-holidays`, "2026-10-01\n2026-10-02"),
+		chromedp.Click(`#cal-form button[type=submit]`),
+		waitJS(`document.querySelector('#cal-msg').textContent.includes('已保存')`),
+	)
+	if os.Getenv("COURTDESK_SHOTS") != "" {
+		step("screenshot", chromedp.Click(`#t-reports`), chromedp.WaitVisible(`#r-chart svg rect`), saveShot("admin-reports.png"))
+	}
 }

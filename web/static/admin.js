@@ -1,3 +1,4 @@
+import { extraLoaders } from "/static/admin_more.js";
 import { api, whoami, logout, el, showMessage, errorText, setSanitisedHTML, categories, kinds, statuses } from "/static/console.js";
 
 const $ = (id) => document.getElementById(id);
@@ -8,8 +9,8 @@ function fillSelect(sel, map) {
 }
 
 // ---- tabs ----
-const tabs = ["articles", "test", "synonyms", "users", "io", "statutes", "audit"];
-const loaders = { synonyms: loadSynonyms, users: loadUsers, statutes: loadStatutesTab, audit: loadAudit };
+const tabs = ["articles", "test", "synonyms", "users", "io", "statutes", "reports", "suggestions", "canned", "calendar", "audit"];
+const loaders = { synonyms: loadSynonyms, users: loadUsers, statutes: loadStatutesTab, audit: loadAudit, ...extraLoaders };
 function showTab(name) {
   for (const t of tabs) {
     $("t-" + t).setAttribute("aria-selected", String(t === name));

@@ -218,7 +218,7 @@ function answerBubble(a) {
   }
   if (a.legal_basis && a.legal_basis.length) {
     n.append(el('section', { class: 'basis' }, el('h3', { text: '法律依据' }),
-      el('ul', {}, ...a.legal_basis.map((b) => el('li', { text: b })))));
+      el('ul', {}, ...a.legal_basis.map(basisItem))));
   }
   if (a.sources && a.sources.length && a.summary) {
     n.append(el('section', { class: 'sources' }, el('h3', { text: '参考文章' }),
@@ -366,7 +366,7 @@ async function openArticle(slug) {
     body.append(html);
     if (a.legal_basis && a.legal_basis.length) {
       body.append(el('section', { class: 'basis' }, el('h3', { text: '法律依据' }),
-        el('ul', {}, ...a.legal_basis.map((b) => el('li', { text: b })))));
+        el('ul', {}, ...a.legal_basis.map(basisItem))));
     }
     body.append(el('p', {}, el('a', { href: `/kb/${a.slug}`, target: '_blank', rel: 'noopener' }, '在新页面打开全文')));
   } catch {
@@ -511,4 +511,39 @@ function inline(parent, text) {
     last = m.index + m[0].length;
   }
   parent.append(text.slice(last));
+}
+
+// basisItem shows one cited provision; a numbered one opens its official text (法条原文) in place,
+// when the court has imported the statutes.
+function basisItem(cite) {
+  const li = el('li', {});
+  if (!/第[零一二三四五六七八九十百千0-9]+条/.test(cite)) {
+    li.textContent = cite;
+    return li;
+  }
+  const box = el('div', { class: 'statute', hidden: '' });
+  const btn = el('button', { type: 'button', class: 'link cite', 'aria-expanded': 'false', text: cite });
+  btn.addEventListener('click', async () => {
+    const open = btn.getAttribute('aria-expanded') === 'true';
+    btn.setAttribute('aria-expanded', String(!open));
+    box.hidden = open;
+    if (open || box.dataset.loaded) return;
+    box.textContent = '正在加载法条原文…';
+    try {
+      const r = await fetch('/api/v1/statutes/lookup?cite=' + encodeURIComponent(cite));
+      if (r.status === 404) { box.textContent = '暂未收录该条文的原文。'; return; }
+      if (!r.ok) throw new Error(String(r.status));
+      const st = await r.json();
+      box.replaceChildren(el('p', { class: 'who', text: `${st.title}（${st.version}）${st.label}` }),
+        ...st.paragraphs.map((p) => el('p', { text: p })));
+      if (st.status && st.status !== 'current') {
+        box.append(el('p', { class: 'warn', text: st.status === 'repealed' ? '提示：该条文已被废止。' : '提示：该条文已被修改，请以现行有效文本为准。' }));
+      }
+      box.dataset.loaded = '1';
+    } catch {
+      box.textContent = '法条原文暂时无法打开，请稍后再试。';
+    }
+  });
+  li.append(btn, box);
+  return li;
 }
