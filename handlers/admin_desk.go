@@ -160,3 +160,27 @@ func (s *Server) adminPutCalendar(c echo.Context) error {
 	}
 	return c.JSON(http.StatusOK, s.d.Calendar.Calendar())
 }
+
+// CourtStore reads and replaces the courts and regions of the intake form.
+type CourtStore interface {
+	Courts() []escalation.Court
+	SaveCourts(ctx context.Context, list []escalation.Court) error
+}
+
+// adminPutCourts is PUT /api/v1/admin/courts with {courts: [{code, name, court}]}.
+func (s *Server) adminPutCourts(c echo.Context) error {
+	var req struct {
+		Courts []escalation.Court `json:"courts"`
+	}
+	if err := decodeJSON(c, 64<<10, &req); err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	if err := s.d.CourtList.SaveCourts(ctx, req.Courts); err != nil {
+		return err
+	}
+	if err := s.d.Users.Audit(ctx, currentUser(c).Username, "courts.save", "", itoa(int64(len(req.Courts)))); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"courts": s.d.CourtList.Courts()})
+}

@@ -82,6 +82,7 @@ func (s *Server) routes(e *echo.Echo) {
 			admin.GET("/suggestions", s.adminSuggestions)
 			admin.GET("/calendar", s.adminGetCalendar)
 			admin.PUT("/calendar", s.adminPutCalendar)
+			admin.PUT("/courts", s.adminPutCourts)
 			admin.POST("/suggestions/:id/:decision", s.adminDecideSuggestion)
 		}
 		if s.d.Statutes != nil {

@@ -48,6 +48,8 @@ type Deps struct {
 	// Reports serves the admin reports; Calendar the working-hours settings.
 	Reports  Reports
 	Calendar CalendarStore
+	// CourtList lets admins maintain the courts and regions.
+	CourtList CourtStore
 	// Queue, Desk and JudgeHub serve the judge console.
 	Queue    Queue
 	Desk     Desk

@@ -23,6 +23,7 @@ type chat struct {
 	conversations *conversation.Service
 	escalations   *escalation.Service
 	queue         *escalation.Queue
+	courts        *escalation.Courts
 	hub           *ws.Hub
 }
 
@@ -37,7 +38,7 @@ func buildChat(cfg *Config, log *slog.Logger, st *store.Store, engine conversati
 	if err != nil {
 		return nil, err
 	}
-	courts, err := loadCourts(cfg)
+	courts, err := loadCourts(cfg, st)
 	if err != nil {
 		return nil, err
 	}
@@ -61,7 +62,7 @@ func buildChat(cfg *Config, log *slog.Logger, st *store.Store, engine conversati
 	convs.SetNotifier(hub)
 	escs.SetNotifier(hub)
 	queue.SetNotifier(hub)
-	return &chat{conversations: convs, escalations: escs, queue: queue, hub: hub}, nil
+	return &chat{conversations: convs, escalations: escs, queue: queue, courts: courts, hub: hub}, nil
 }
 
 // loadSecret returns COURTDESK_SECRET, or the secret kept in the data directory, created on the
@@ -109,10 +110,18 @@ func loadSecret(cfg *Config, log *slog.Logger) ([]byte, error) {
 	return secret, nil
 }
 
-// loadCourts reads COURTDESK_COURTS_FILE, or returns the Liaoning seed list.
-func loadCourts(cfg *Config) (*escalation.Courts, error) {
+// loadCourts reads COURTDESK_COURTS_FILE, else the list admins maintain in the store, else the
+// Liaoning seed list.
+func loadCourts(cfg *Config, st *store.Store) (*escalation.Courts, error) {
 	if cfg.CourtsFile == "" {
-		return escalation.NewCourts(escalation.DefaultCourts())
+		list, err := storedCourts(context.Background(), st)
+		if err != nil {
+			return nil, fmt.Errorf("courts: %w", err)
+		}
+		if list == nil {
+			list = escalation.DefaultCourts()
+		}
+		return escalation.NewCourts(list)
 	}
 	b, err := os.ReadFile(cfg.CourtsFile)
 	if err != nil {

@@ -79,3 +79,34 @@ func TestCalendarSettings(t *testing.T) {
 		t.Fatalf("saved calendar %v", cal)
 	}
 }
+
+func TestAdminMaintainsCourts(t *testing.T) {
+	_, srv := testApp(t, nil)
+	admin := newAPIClient(t, srv.URL)
+	admin.login("admin", "correct-horse-battery")
+	bad := map[string]any{"courts": []map[string]string{{"code": "210100", "name": "沈阳市", "court": "沈阳市中级人民法院"},
+		{"code": "210100", "name": "重复", "court": "重复法院"}}}
+	if code, _ := admin.do("PUT", "/api/v1/admin/courts", bad); code != 400 {
+		t.Fatalf("duplicate codes accepted: %d", code)
+	}
+	good := map[string]any{"courts": []map[string]string{{"code": "210102", "name": "沈阳市和平区", "court": "沈阳市和平区人民法院"},
+		{"code": "210100", "name": "沈阳市", "court": "沈阳市中级人民法院"}}}
+	if code, out := admin.do("PUT", "/api/v1/admin/courts", good); code != 200 {
+		t.Fatalf("save courts: %d %v", code, out)
+	}
+	_, pub := newAPIClient(t, srv.URL).do("GET", "/api/v1/courts", nil)
+	list := pub["courts"].([]any)
+	if len(list) != 2 || list[0].(map[string]any)["court"] != "沈阳市和平区人民法院" {
+		t.Fatalf("intake form courts %v", list)
+	}
+	// The enterprise can now choose the district court.
+	c := dialChat(t, srv, "")
+	c.hello()
+	c.ask("q1", "我想请法官看看我们的合同纠纷")
+	f := validForm("合同纠纷请法官指导")
+	f["city"] = "210102"
+	c.send(map[string]any{"type": "escalate", "id": "e1", "form": f})
+	if ack := c.untilType("ack"); ack.str("reply_to") != "e1" || ack.num("position") != 1 {
+		t.Fatalf("escalation to the new court: %v", ack)
+	}
+}

@@ -124,6 +124,7 @@ func build(ctx context.Context, cfg *Config, log *slog.Logger, out io.Writer) (*
 		Hub:       a.chat.hub,
 		Queue:     a.chat.queue,
 		Calendar:  calendarSettings{st: st, queue: a.chat.queue},
+		CourtList: courtSettings{st: st, courts: a.chat.courts},
 		Reports:   report.New(st, a.chat.queue.Calendar, escalation.DefaultPolicy().FirstResponse, ix.KeyTerms),
 		Desk:      st,
 		JudgeHub:  a.chat.hub,

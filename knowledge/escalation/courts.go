@@ -3,6 +3,7 @@ package escalation
 import (
 	"encoding/json"
 	"fmt"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/courtdesk/courtdesk/knowledge"
@@ -16,8 +17,13 @@ type Court struct {
 	Court string `json:"court"` // the court whose judges answer
 }
 
-// Courts is the configured list. It is immutable after construction, so it is shared freely.
+// Courts is the configured list. Every holder shares one *Courts; an admin's edit replaces the
+// whole snapshot atomically, so readers never see a half-changed list.
 type Courts struct {
+	snap atomic.Pointer[courtSnapshot]
+}
+
+type courtSnapshot struct {
 	list   []Court
 	byCode map[string]Court
 }
@@ -49,7 +55,7 @@ func NewCourts(list []Court) (*Courts, error) {
 	if len(list) == 0 {
 		v.Add("", "courts", "法院列表不能为空")
 	}
-	c := &Courts{list: append([]Court(nil), list...), byCode: make(map[string]Court, len(list))}
+	c := &courtSnapshot{list: append([]Court(nil), list...), byCode: make(map[string]Court, len(list))}
 	for i, ct := range list {
 		item := fmt.Sprintf("#%d", i+1)
 		if ct.Code == "" || len(ct.Code) > 20 {
@@ -69,7 +75,19 @@ func NewCourts(list []Court) (*Courts, error) {
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	return c, nil
+	out := &Courts{}
+	out.snap.Store(c)
+	return out, nil
+}
+
+// Replace validates a new list and makes it current for every holder.
+func (c *Courts) Replace(list []Court) error {
+	n, err := NewCourts(list)
+	if err != nil {
+		return err
+	}
+	c.snap.Store(n.snap.Load())
+	return nil
 }
 
 // ParseCourts reads a JSON array of courts, the format of the configurable list.
@@ -82,10 +100,10 @@ func ParseCourts(data []byte) (*Courts, error) {
 }
 
 // List returns the choices in display order.
-func (c *Courts) List() []Court { return append([]Court(nil), c.list...) }
+func (c *Courts) List() []Court { return append([]Court(nil), c.snap.Load().list...) }
 
 // Lookup finds a choice by code.
 func (c *Courts) Lookup(code string) (Court, bool) {
-	ct, ok := c.byCode[code]
+	ct, ok := c.snap.Load().byCode[code]
 	return ct, ok
 }

@@ -149,6 +149,8 @@ $("c-form").addEventListener("submit", async (ev) => {
 // ---- calendar ----
 const dates = (s) => s.split(/[\s,，]+/).map((x) => x.trim()).filter(Boolean);
 async function loadCalendar() {
+  const { courts } = await api("GET", "/api/v1/courts");
+  $("courts-text").value = courts.map((c) => [c.code, c.name, c.court].join(",")).join("\n");
   const c = await api("GET", "/api/v1/admin/calendar");
   $("cal-open").value = c.open;
   $("cal-close").value = c.close;
@@ -162,6 +164,18 @@ $("cal-form").addEventListener("submit", async (ev) => {
       holidays: dates($("cal-holidays").value), makeup_days: dates($("cal-makeup").value) });
     showMessage($("cal-msg"), "已保存，时限计算立即生效。", "ok");
   } catch (e) { showMessage($("cal-msg"), errorText(e)); }
+});
+
+$("courts-form").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  const courts = $("courts-text").value.split("\n").map((l) => l.trim()).filter(Boolean).map((l) => {
+    const [code, name, court] = l.split(/[,，]/).map((x) => (x || "").trim());
+    return { code, name, court };
+  });
+  try {
+    await api("PUT", "/api/v1/admin/courts", { courts });
+    showMessage($("courts-msg"), `已保存 ${courts.length} 个地区，转交表单立即使用新列表。`, "ok");
+  } catch (e) { showMessage($("courts-msg"), errorText(e)); }
 });
 
 export const extraLoaders = { reports: loadReports, suggestions: loadSuggestions, canned: loadCanned, calendar: loadCalendar };
