@@ -224,9 +224,27 @@ async function loadUsers() {
     el("td", {}, u.court), el("td", {}, (u.specialties || []).map((c) => categories[c] || c).join("、")), el("td", {}, u.capacity),
     el("td", {}, el("span", { class: `badge ${u.active ? "ok" : "archived"}` }, u.active ? "启用" : "停用")),
     el("td", {},
+      el("button", { type: "button", onclick: () => editUser(u) }, "编辑"), " ",
       el("button", { type: "button", onclick: () => toggleUser(u) }, u.active ? "停用" : "启用"), " ",
       el("button", { type: "button", onclick: () => resetPassword(u) }, "重置密码")))));
 }
+// editUser changes a judge's court, specialties, capacity and display name in place.
+async function editUser(u) {
+  const name = prompt("姓名：", u.display_name);
+  if (name === null) return;
+  const court = prompt("所属法院（与法院列表中的名称一致）：", u.court);
+  if (court === null) return;
+  const spec = prompt("专长类别（逗号分隔，如 labor,enforcement）：", (u.specialties || []).join(","));
+  if (spec === null) return;
+  const cap = prompt("同时处理上限：", String(u.capacity));
+  if (cap === null) return;
+  try {
+    await api("PATCH", `/api/v1/admin/users/${u.id}`, { display_name: name.trim(), court: court.trim(),
+      specialties: list(spec), capacity: Number(cap) });
+    await loadUsers();
+  } catch (e) { alert(errorText(e)); }
+}
+
 async function toggleUser(u) {
   try { await api("PATCH", `/api/v1/admin/users/${u.id}`, { active: !u.active }); await loadUsers(); } catch (e) { alert(errorText(e)); }
 }

@@ -119,7 +119,8 @@ function ask(title, hint, fields) {
   $("dlg-hint").textContent = hint || "";
   $("dlg-body").replaceChildren(...fields.map((f) => el("div", {}, el("label", { for: "dlg-" + f.name }, f.label),
     f.options ? el("select", { id: "dlg-" + f.name }, ...f.options.map(([v, l]) => el("option", { value: v }, l)))
-      : el(f.rows ? "textarea" : "input", { id: "dlg-" + f.name, rows: f.rows, required: f.required, value: f.value || null }, f.rows ? f.value || "" : null))));
+      : el(f.rows ? "textarea" : "input", { id: "dlg-" + f.name, rows: f.rows, required: f.required, value: f.value || null,
+        type: f.name === "old" || f.name === "new" ? "password" : null }, f.rows ? f.value || "" : null))));
   return new Promise((resolve) => {
     dlg.addEventListener("close", () => {
       if (dlg.returnValue !== "ok") return resolve(null);
@@ -217,6 +218,16 @@ $("a-suggest").addEventListener("click", async () => {
       title: v.title, category: v.category, kind: v.kind, questions: [v.question].filter(Boolean), summary: v.summary, body: v.body } });
     showMessage($("t-msg"), "已提交给管理员审核，感谢！", "ok");
   } catch (e) { showMessage($("t-msg"), errorText(e)); }
+});
+
+$("change-pw").addEventListener("click", async () => {
+  const v = await ask("修改密码", "新密码至少 10 位。修改后，您在其他设备上的登录将失效。", [
+    { name: "old", label: "原密码", required: true }, { name: "new", label: "新密码", required: true }]);
+  if (!v) return;
+  try {
+    await api("POST", "/api/v1/auth/password", { old_password: v.old, new_password: v.new });
+    alert("密码已修改。");
+  } catch (e) { alert(errorText(e)); }
 });
 
 // ---- live updates ----
