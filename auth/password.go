@@ -10,15 +10,12 @@ import (
 	"golang.org/x/crypto/bcrypt"
 )
 
-// Cost is the bcrypt work factor: about 50 ms per check on the reference machine, which keeps
-// logins quick and offline guessing slow.
+// Cost is the default bcrypt work factor: about 50 ms per check on the reference machine, which
+// keeps logins quick and offline guessing slow.
 const Cost = 11
 
-// HashPassword returns a bcrypt hash of p.
-func HashPassword(p string) (string, error) {
-	h, err := bcrypt.GenerateFromPassword([]byte(p), Cost)
-	return string(h), err
-}
+// HashPassword returns a bcrypt hash of p at the default cost.
+func HashPassword(p string) (string, error) { return Bcrypt{}.Hash(p) }
 
 // CheckPassword reports whether p matches hash. A malformed hash never matches.
 func CheckPassword(hash, p string) bool {
@@ -38,11 +35,19 @@ func RandomToken(n int) (string, error) {
 	return base64.RawURLEncoding.EncodeToString(b), nil
 }
 
-// Bcrypt implements account.Hasher.
-type Bcrypt struct{}
+// Bcrypt implements account.Hasher. A zero Cost means the default; tests lower it, since a check
+// verifies at the cost stored in the hash whatever this says.
+type Bcrypt struct{ Cost int }
 
 // Hash implements account.Hasher.
-func (Bcrypt) Hash(p string) (string, error) { return HashPassword(p) }
+func (b Bcrypt) Hash(p string) (string, error) {
+	cost := b.Cost
+	if cost == 0 {
+		cost = Cost
+	}
+	h, err := bcrypt.GenerateFromPassword([]byte(p), cost)
+	return string(h), err
+}
 
 // Check implements account.Hasher.
 func (Bcrypt) Check(hash, p string) bool { return CheckPassword(hash, p) }

@@ -68,7 +68,7 @@ func (b *apiClient) login(user, pw string) int {
 
 func addUser(t *testing.T, a *app, name string, role knowledge.Role) {
 	t.Helper()
-	hash, _ := auth.HashPassword("password-" + name)
+	hash, _ := auth.Bcrypt{Cost: 4}.Hash("password-" + name)
 	if _, err := a.store.CreateUser(context.Background(), knowledge.User{Username: name, DisplayName: name, Role: role,
 		Active: true, Capacity: 3, PasswordHash: hash}); err != nil {
 		t.Fatal(err)

@@ -30,6 +30,7 @@ type Config struct {
 	LogLevel      string        // debug, info, warn, error
 	LogFormat     string        // text or json
 	ShutdownGrace time.Duration // time to finish requests on shutdown
+	PasswordCost  int           // bcrypt cost of new password hashes
 	CourtsFile    string        // JSON list of the intake form's cities and courts, else the Liaoning seed
 	WSMaxFrame    int           // largest chat WebSocket frame, bytes
 	WSConnsPerIP  int           // chat WebSocket connections per client address; lifted with RateLimit 0
@@ -47,6 +48,7 @@ func DefaultConfig() Config {
 		LogLevel:      "info",
 		LogFormat:     "text",
 		ShutdownGrace: 10 * time.Second,
+		PasswordCost:  11,
 		WSMaxFrame:    16 << 10,
 		WSConnsPerIP:  20,
 	}
@@ -78,6 +80,7 @@ var envVars = []envSpec{
 	{"COURTDESK_COURTS_FILE", str(func(c *Config) *string { return &c.CourtsFile })},
 	{"COURTDESK_WS_MAX_FRAME", func(c *Config, v string) (err error) { c.WSMaxFrame, err = strconv.Atoi(v); return }},
 	{"COURTDESK_WS_CONNS_PER_IP", func(c *Config, v string) (err error) { c.WSConnsPerIP, err = strconv.Atoi(v); return }},
+	{"COURTDESK_PASSWORD_COST", func(c *Config, v string) (err error) { c.PasswordCost, err = strconv.Atoi(v); return }},
 	{"COURTDESK_MAX_BODY_BYTES", func(c *Config, v string) (err error) { c.MaxBodyBytes, err = strconv.ParseInt(v, 10, 64); return }},
 }
 
@@ -160,6 +163,9 @@ func (c *Config) Validate() error {
 		if u, err := url.Parse(o); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			errs = append(errs, fmt.Errorf("origin %q: must look like https://host[:port]", o))
 		}
+	}
+	if c.PasswordCost < 4 || c.PasswordCost > 15 {
+		errs = append(errs, errors.New("password cost must be between 4 and 15 (bcrypt)"))
 	}
 	if c.AdminPassword != "" && len(c.AdminPassword) < 10 {
 		errs = append(errs, errors.New("COURTDESK_ADMIN_PASSWORD must be at least 10 characters"))

@@ -16,6 +16,7 @@ func testApp(t *testing.T, mutate func(*Config)) (*app, *httptest.Server) {
 	cfg.DataDir = t.TempDir()
 	cfg.AdminPassword = "correct-horse-battery"
 	cfg.RateLimit = 0
+	cfg.PasswordCost = 4 // bcrypt's minimum: the race detector makes the default cost take seconds
 	if mutate != nil {
 		mutate(&cfg)
 	}

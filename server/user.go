@@ -58,7 +58,7 @@ func cmdUser(ctx context.Context, e *env, args []string) error {
 	if err := u.Validate(); err != nil {
 		return err
 	}
-	if u.PasswordHash, err = auth.HashPassword(password); err != nil {
+	if u.PasswordHash, err = (auth.Bcrypt{Cost: cfg.PasswordCost}).Hash(password); err != nil {
 		return err
 	}
 	st, err := openStore(ctx, cfg)

@@ -94,7 +94,7 @@ func build(ctx context.Context, cfg *Config, log *slog.Logger, out io.Writer) (*
 		log.Info("index opened", "docs", stats.Docs, "took_ms", stats.Took.Milliseconds())
 	}
 
-	accounts, err := account.New(st, auth.Bcrypt{}, account.DefaultPolicy(), nil)
+	accounts, err := account.New(st, auth.Bcrypt{Cost: cfg.PasswordCost}, account.DefaultPolicy(), nil)
 	if err != nil {
 		return fail(err)
 	}
@@ -186,7 +186,7 @@ func (a *app) ensureAdmin(ctx context.Context, out io.Writer) error {
 		}
 		generated = true
 	}
-	hash, err := auth.HashPassword(pw)
+	hash, err := auth.Bcrypt{Cost: a.cfg.PasswordCost}.Hash(pw)
 	if err != nil {
 		return err
 	}

@@ -24,11 +24,11 @@ func setup(t *testing.T) (*account.Service, *store.Store, func(time.Duration)) {
 	t.Cleanup(func() { st.Close() })
 	now, advance := storetest.FixedClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
 	st.SetClock(now)
-	svc, err := account.New(st, auth.Bcrypt{}, account.DefaultPolicy(), now)
+	svc, err := account.New(st, auth.Bcrypt{Cost: 4}, account.DefaultPolicy(), now)
 	if err != nil {
 		t.Fatal(err)
 	}
-	hash, _ := auth.HashPassword("judge-password-1")
+	hash, _ := auth.Bcrypt{Cost: 4}.Hash("judge-password-1")
 	if _, err := st.CreateUser(context.Background(), knowledge.User{Username: "judge.li", DisplayName: "李法官",
 		Role: knowledge.RoleJudge, Active: true, PasswordHash: hash}); err != nil {
 		t.Fatal(err)
