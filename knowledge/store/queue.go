@@ -56,19 +56,7 @@ func (s *Store) ListTickets(ctx context.Context, f escalation.Filter) ([]escalat
 	}
 	rows, err := s.query(ctx, `SELECT `+ticketCols+` FROM tickets WHERE `+strings.Join(where, " AND ")+
 		fmt.Sprintf(` ORDER BY priority DESC, id LIMIT %d`, limit), args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []escalation.Ticket
-	for rows.Next() {
-		t, err := scanTicket(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
+	return collect(rows, err, scanTicket)
 }
 
 // ApplyTransition implements escalation.QueueStore. The conditional UPDATE is the claim race's
@@ -236,19 +224,7 @@ func (s *Store) Notes(ctx context.Context, ticketID int64) ([]escalation.Note, e
 func (s *Store) StaleClaims(ctx context.Context, claimedBefore time.Time) ([]escalation.Ticket, error) {
 	rows, err := s.query(ctx, `SELECT `+ticketCols+` FROM tickets WHERE state = ? AND claimed_at > 0 AND claimed_at < ?
 		AND last_reply_at < claimed_at ORDER BY id LIMIT 500`, escalation.StateClaimed, claimedBefore.UnixMilli())
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []escalation.Ticket
-	for rows.Next() {
-		t, err := scanTicket(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
+	return collect(rows, err, scanTicket)
 }
 
 // followUp moves an answered ticket back to claimed when the enterprise writes again, inside the

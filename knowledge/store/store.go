@@ -147,3 +147,20 @@ func RebindQuestionMarks(q string) string {
 	}
 	return string(out)
 }
+
+// collect runs a query and scans every row with scan: the loop every list query shares.
+func collect[T any](rows *sql.Rows, err error, scan func(scanner) (T, error)) ([]T, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}

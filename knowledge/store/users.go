@@ -99,17 +99,5 @@ func (s *Store) GetUserByName(ctx context.Context, username string) (knowledge.U
 // ListUsers returns every account, judges and admins, by username.
 func (s *Store) ListUsers(ctx context.Context) ([]knowledge.User, error) {
 	rows, err := s.query(ctx, `SELECT `+userCols+` FROM users ORDER BY username`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []knowledge.User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
+	return collect(rows, err, scanUser)
 }
