@@ -76,11 +76,11 @@ const (
 	keyMapping      = "courtdesk.mapping"
 	keyFingerprint  = "courtdesk.fingerprint"
 	batchSize       = 500
-	candidateLimit  = 30
+	candidateLimit  = 20
 	maxQueryRunes   = 1000
 	maxQueryTokens  = 64
 	highDFThreshold = 0.35 // tokens in more than this share of articles are left out of the Bleve query
-	maxBleveTerms   = 16   // the most informative tokens sent to Bleve
+	maxBleveTerms   = 14   // the most informative tokens sent to Bleve
 	bodyTerms       = 6    // of those, how many are also looked up in the long body field
 )
 
@@ -242,12 +242,11 @@ func (ix *Index) Rebuild(articles []knowledge.Article) error {
 
 func (ix *Index) bleveDoc(a knowledge.Article) map[string]any {
 	head := a.Title + "\n" + strings.Join(a.Questions, "\n") + "\n" + strings.Join(a.Tags, " ")
-	body := a.Body + "\n" + strings.Join(a.LegalBasis, "\n")
+	body := a.Summary + "\n" + a.Body + "\n" + strings.Join(a.LegalBasis, "\n")
 	return map[string]any{
-		fieldHead:    ix.norm.Normalize(head),
-		fieldSummary: ix.norm.Normalize(a.Summary),
-		fieldBody:    ix.norm.Normalize(body),
-		fieldCat:     string(a.Category),
+		fieldHead: ix.norm.Normalize(head),
+		fieldBody: ix.norm.Normalize(body),
+		fieldCat:  string(a.Category),
 	}
 }
 

@@ -11,20 +11,20 @@ import (
 
 // MappingVersion changes whenever the mapping or the analysis changes; an index built with another
 // version is rebuilt from the store on open.
-const MappingVersion = "3-bigram-unigram"
+const MappingVersion = "4-head-body"
 
 const (
 	analyzerName = "cd_cjk"
 	bigramName   = "cd_bigram"
 
-	fieldHead    = "head"    // title, questions and tags: the article's own wording of the need
-	fieldSummary = "summary" // the short answer
-	fieldBody    = "body"    // the full text and legal basis
-	fieldCat     = "category"
+	fieldHead = "head" // title, questions and tags: the article's own wording of the need
+	fieldBody = "body" // the summary, the full text and the legal basis
+	fieldCat  = "category"
 )
 
 // Field boosts: the wording an article claims for itself ranks above what it merely mentions.
-var fieldBoosts = map[string]float64{fieldHead: 3, fieldSummary: 1.5, fieldBody: 1}
+// The summary is searched as part of the body; the rerank weighs it with the head (docs/SEARCH.md).
+var fieldBoosts = map[string]float64{fieldHead: 3, fieldBody: 1}
 
 // newMapping builds the index mapping. Text is normalised (width, t2s) before it reaches Bleve, so
 // the analyzer only tokenises: Unicode segmentation, lower case, then CJK bigrams that also keep
@@ -61,7 +61,6 @@ func newMapping() (mapping.IndexMapping, error) {
 
 	doc := bleve.NewDocumentStaticMapping()
 	doc.AddFieldMappingsAt(fieldHead, text())
-	doc.AddFieldMappingsAt(fieldSummary, text())
 	doc.AddFieldMappingsAt(fieldBody, text())
 	doc.AddFieldMappingsAt(fieldCat, kw)
 	im.DefaultMapping = doc

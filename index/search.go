@@ -160,9 +160,9 @@ func (ix *Index) queryTokens(norm string) []string {
 // bleveQuery builds a disjunction of per-field term queries. It is built from analysed tokens in
 // code, so nothing the user types (+, -, field:, /re/) is ever interpreted as query syntax.
 //
-// Candidate generation must stay cheap at 10,000 articles: only the most informative tokens are
-// sent, unigrams only when the question has too few bigrams, and the long body field only for the
-// rarest tokens. The rerank then looks at every candidate in full.
+// Candidate generation must stay cheap at 10,000 articles, where it is most of the cost: only the
+// most informative tokens are sent, unigrams only when the question has too few bigrams, and the
+// long body field only for the rarest tokens. The rerank then looks at every candidate in full.
 func (ix *Index) bleveQuery(qtoks []string, exps []expansion) query.Query {
 	type term struct {
 		t     string
@@ -220,7 +220,7 @@ func (ix *Index) bleveQuery(qtoks []string, exps []expansion) query.Query {
 		if single {
 			boost *= 0.3
 		}
-		fields := []string{fieldHead, fieldSummary}
+		fields := []string{fieldHead}
 		if sent < bodyTerms {
 			fields = append(fields, fieldBody)
 		}
