@@ -14,10 +14,13 @@ function hours(ns) {
 const time = (s) => (s ? new Date(s).toLocaleString("zh-CN", { hour12: false }) : "");
 
 // ---- queue ----
+let queueSeq = 0; // as for the ticket view below: only the newest list is drawn
 async function loadQueue() {
   const p = new URLSearchParams({ scope: $("q-scope").value, state: $("q-state").value, category: $("q-category").value });
   for (const [k, v] of [...p]) if (!v) p.delete(k);
+  const seq = ++queueSeq;
   const { tickets } = await api("GET", "/api/v1/judge/tickets?" + p);
+  if (seq !== queueSeq) return;
   $("q-count").textContent = `共 ${tickets.length} 件` + (tickets.some((t) => t.overdue) ? `，其中 ${tickets.filter((t) => t.overdue).length} 件超时` : "");
   $("q-rows").replaceChildren(...tickets.map((t) => {
     const tr = el("tr", { class: "clickable" + (current?.ticket.id === t.id ? " selected" : ""), tabindex: "0", "data-id": t.id },
@@ -47,8 +50,14 @@ function fact(dl, label, value) {
   dl.append(el("dt", {}, label), el("dd", {}, value));
 }
 
+// Live signals and the judge's own actions both reload the open ticket, and their responses can
+// arrive out of order; only the newest request may draw, so an older answer never hides a newer state.
+let loadSeq = 0;
 async function openTicket(id) {
-  current = await api("GET", `/api/v1/judge/tickets/${id}`);
+  const seq = ++loadSeq;
+  const data = await api("GET", `/api/v1/judge/tickets/${id}`);
+  if (seq !== loadSeq) return;
+  current = data;
   renderTicket();
   for (const tr of $("q-rows").children) tr.classList.toggle("selected", tr.dataset.id === String(id));
   $("ticket").hidden = false;
