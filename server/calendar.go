@@ -2,10 +2,7 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 
-	"github.com/courtdesk/courtdesk/knowledge"
 	"github.com/courtdesk/courtdesk/knowledge/escalation"
 	"github.com/courtdesk/courtdesk/knowledge/store"
 )
@@ -20,16 +17,10 @@ type calendarSettings struct {
 
 // loadCalendar returns the stored calendar, or the default (Monday–Friday, 09:00–17:00).
 func loadCalendar(ctx context.Context, st *store.Store) (*escalation.Calendar, error) {
-	v, err := st.GetMeta(ctx, calendarKey)
-	if errors.Is(err, knowledge.ErrNotFound) {
-		return escalation.DefaultCalendar(), nil
-	}
-	if err != nil {
-		return nil, err
-	}
 	var s escalation.CalendarSettings
-	if err := json.Unmarshal([]byte(v), &s); err != nil {
-		return nil, err
+	found, err := st.GetMetaJSON(ctx, calendarKey, &s)
+	if err != nil || !found {
+		return escalation.DefaultCalendar(), err
 	}
 	return s.Build()
 }
@@ -43,8 +34,7 @@ func (c calendarSettings) SaveCalendar(ctx context.Context, s escalation.Calenda
 	if err != nil {
 		return err
 	}
-	b, _ := json.Marshal(s)
-	if err := c.st.SetMeta(ctx, calendarKey, string(b)); err != nil {
+	if err := c.st.SetMetaJSON(ctx, calendarKey, s); err != nil {
 		return err
 	}
 	c.queue.SetCalendar(cal)

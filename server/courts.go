@@ -2,10 +2,7 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 
-	"github.com/courtdesk/courtdesk/knowledge"
 	"github.com/courtdesk/courtdesk/knowledge/escalation"
 	"github.com/courtdesk/courtdesk/knowledge/store"
 )
@@ -14,18 +11,9 @@ const courtsKey = "escalation.courts"
 
 // storedCourts returns the admins' court list from the store, or nil when none was saved.
 func storedCourts(ctx context.Context, st *store.Store) ([]escalation.Court, error) {
-	v, err := st.GetMeta(ctx, courtsKey)
-	if errors.Is(err, knowledge.ErrNotFound) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
 	var list []escalation.Court
-	if err := json.Unmarshal([]byte(v), &list); err != nil {
-		return nil, err
-	}
-	return list, nil
+	_, err := st.GetMetaJSON(ctx, courtsKey, &list)
+	return list, err
 }
 
 // courtSettings lets admins maintain the courts and regions of the intake form; the change is
@@ -41,8 +29,7 @@ func (c courtSettings) SaveCourts(ctx context.Context, list []escalation.Court) 
 	if _, err := escalation.NewCourts(list); err != nil {
 		return err
 	}
-	b, _ := json.Marshal(list)
-	if err := c.st.SetMeta(ctx, courtsKey, string(b)); err != nil {
+	if err := c.st.SetMetaJSON(ctx, courtsKey, list); err != nil {
 		return err
 	}
 	return c.courts.Replace(list)

@@ -10,8 +10,8 @@ import (
 	"strings"
 
 	"github.com/courtdesk/courtdesk/knowledge"
+	"github.com/courtdesk/courtdesk/knowledge/library"
 	"github.com/courtdesk/courtdesk/knowledge/statute"
-	"github.com/courtdesk/courtdesk/knowledge/store"
 )
 
 const statutesUsage = `usage:
@@ -103,19 +103,8 @@ func orDash(s string) string {
 	return s
 }
 
-// citedText is one field of an article that may cite statutes.
-type citedText struct {
-	field, text string
-}
-
-func citingFields(a knowledge.Article) []citedText {
-	out := []citedText{{"summary", a.Summary}, {"body", a.Body}}
-	for _, lb := range a.LegalBasis {
-		out = append(out, citedText{"legal_basis", lb})
-	}
-	return out
-}
-
+// cmdStatutesCheck prints the same citation report the admin console shows (knowledge/library),
+// one problem per line, then the counts.
 func cmdStatutesCheck(ctx context.Context, e *env, args []string) error {
 	cfg, fs, err := loadConfig(e, "statutes check", args, nil)
 	if err != nil {
@@ -130,46 +119,28 @@ func cmdStatutesCheck(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	r, err := statute.Load(ctx, st)
+	rep, err := library.NewCitations(st).Report(ctx)
 	if err != nil {
 		return err
 	}
-	if r.Documents() == 0 {
+	sum := rep.Summary
+	if sum.Documents == 0 {
 		fmt.Fprintln(e.stdout, "no statutes imported: citations stay plain text (import them with 'courtdesk statutes import DIR')")
 		return nil
 	}
-	articles, err := st.ListArticles(ctx, store.ArticleFilter{})
-	if err != nil {
-		return err
-	}
-	counts := map[statute.Status]int{}
-	byName := 0
-	var problems []string
-	for _, a := range articles {
-		seen := map[string]bool{}
-		for _, f := range citingFields(a) {
-			for _, res := range r.ResolveText(f.text, a.UpdatedAt) {
-				if !res.Citation.Numbered() {
-					byName++
-					continue
-				}
-				counts[res.Status]++
-				line := fmt.Sprintf("%s\t%s\t%s\t%s\t%s", a.Slug, f.field, res.Status, res.Citation, res.Detail)
-				if res.Problem() && !seen[line] {
-					seen[line] = true
-					problems = append(problems, line)
-				}
-			}
+	var lines []string
+	for _, a := range rep.Articles {
+		for _, p := range a.Problems {
+			lines = append(lines, fmt.Sprintf("%s\t%s\t%s\t%s\t%s", a.Slug, p.Field, p.Status, p.Citation, p.Detail))
 		}
 	}
-	sort.Strings(problems)
-	if len(problems) > 0 {
+	sort.Strings(lines)
+	if len(lines) > 0 {
 		fmt.Fprintln(e.stdout, "slug\tfield\tstatus\tcitation\tdetail")
-		fmt.Fprintln(e.stdout, strings.Join(problems, "\n"))
+		fmt.Fprintln(e.stdout, strings.Join(lines, "\n"))
 	}
 	fmt.Fprintf(e.stdout, "checked %d article(s) against %d document(s): %d numbered citation(s) resolved, "+
 		"%d of unknown documents, %d out of range, %d superseded; %d cited by name only\n",
-		len(articles), r.Documents(), counts[statute.StatusResolved], counts[statute.StatusUnknownDocument],
-		counts[statute.StatusOutOfRange], counts[statute.StatusSuperseded], byName)
+		sum.Articles, sum.Documents, sum.Resolved, sum.UnknownDocument, sum.OutOfRange, sum.Superseded, sum.ByName)
 	return nil
 }

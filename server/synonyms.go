@@ -2,11 +2,8 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 
 	"github.com/courtdesk/courtdesk/index"
-	"github.com/courtdesk/courtdesk/knowledge"
 	"github.com/courtdesk/courtdesk/knowledge/store"
 )
 
@@ -20,16 +17,10 @@ type synonymSettings struct {
 
 // loadSynonyms returns the stored list, or the built-in default when none was saved.
 func loadSynonyms(ctx context.Context, st *store.Store) ([][]string, error) {
-	v, err := st.GetMeta(ctx, synonymsKey)
-	if errors.Is(err, knowledge.ErrNotFound) {
-		return index.DefaultSynonyms(), nil
-	}
-	if err != nil {
-		return nil, err
-	}
 	var groups [][]string
-	if err := json.Unmarshal([]byte(v), &groups); err != nil {
-		return nil, err
+	found, err := st.GetMetaJSON(ctx, synonymsKey, &groups)
+	if err != nil || !found {
+		return index.DefaultSynonyms(), err
 	}
 	return groups, nil
 }
@@ -37,11 +28,7 @@ func loadSynonyms(ctx context.Context, st *store.Store) ([][]string, error) {
 func (s synonymSettings) Groups() [][]string { return s.syn.Groups() }
 
 func (s synonymSettings) Save(ctx context.Context, groups [][]string) error {
-	b, err := json.Marshal(groups)
-	if err != nil {
-		return err
-	}
-	if err := s.st.SetMeta(ctx, synonymsKey, string(b)); err != nil {
+	if err := s.st.SetMetaJSON(ctx, synonymsKey, groups); err != nil {
 		return err
 	}
 	s.syn.Set(groups)

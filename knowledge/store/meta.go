@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -24,4 +25,28 @@ func (s *Store) SetMeta(ctx context.Context, key, value string) error {
 	_, err := s.exec(ctx, `INSERT INTO meta (key, value) VALUES (?, ?)
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
 	return err
+}
+
+// GetMetaJSON decodes a setting stored as JSON into v; found is false when it was never set.
+func (s *Store) GetMetaJSON(ctx context.Context, key string, v any) (found bool, err error) {
+	raw, err := s.GetMeta(ctx, key)
+	if errors.Is(err, knowledge.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if err := json.Unmarshal([]byte(raw), v); err != nil {
+		return true, fmt.Errorf("meta %q: %w", key, err)
+	}
+	return true, nil
+}
+
+// SetMetaJSON stores a setting as JSON.
+func (s *Store) SetMetaJSON(ctx context.Context, key string, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return s.SetMeta(ctx, key, string(b))
 }
