@@ -3,7 +3,6 @@ package handlers
 import (
 	"context"
 	"net/http"
-	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -11,10 +10,10 @@ import (
 	"github.com/courtdesk/courtdesk/knowledge/answer"
 )
 
-// SynonymList is the live synonym list of the search (index.Synonyms) with its persistence.
+// SynonymList is the live colloquial lexicon of the search with its persistence.
 type SynonymList interface {
-	Groups() [][]string
-	Save(ctx context.Context, groups [][]string) error
+	Groups() []knowledge.LexGroup
+	Save(ctx context.Context, groups []knowledge.LexGroup) error
 }
 
 // adminTestAsk is POST /api/v1/admin/test-ask: the same engine as the chat, with its explanation
@@ -34,42 +33,44 @@ func (s *Server) adminTestAsk(c echo.Context) error {
 	return c.JSON(http.StatusOK, res)
 }
 
-// adminGetSynonyms is GET /api/v1/admin/synonyms.
+// adminGetSynonyms is GET /api/v1/admin/synonyms: the lexicon as groups and in its text form.
 func (s *Server) adminGetSynonyms(c echo.Context) error {
-	return c.JSON(http.StatusOK, map[string]any{"groups": s.d.Synonyms.Groups()})
+	groups := s.d.Synonyms.Groups()
+	return c.JSON(http.StatusOK, map[string]any{"groups": groups, "text": knowledge.FormatLexicon(groups)})
 }
 
-// adminPutSynonyms is PUT /api/v1/admin/synonyms: replaces the list; searches use it at once.
+// adminPutSynonyms is PUT /api/v1/admin/synonyms: replaces the lexicon; searches use it at once.
+// It takes the text form ("贴条子, 贴封条 => 查封 | 0.9" per line) or groups as JSON.
 func (s *Server) adminPutSynonyms(c echo.Context) error {
 	var req struct {
-		Groups [][]string `json:"groups"`
+		Text   *string              `json:"text"`
+		Groups []knowledge.LexGroup `json:"groups"`
 	}
-	if err := decodeJSON(c, 256<<10, &req); err != nil {
+	if err := decodeJSON(c, 512<<10, &req); err != nil {
 		return err
 	}
-	v := &knowledge.ValidationError{}
-	if len(req.Groups) > 1000 {
-		v.Add("", "groups", "最多 1000 组")
-	}
-	for i, g := range req.Groups {
-		if len(g) < 2 || len(g) > 20 {
-			v.Add("", "groups", "第 %d 组须有 2–20 个词", i+1)
+	groups := req.Groups
+	if req.Text != nil {
+		var err error
+		if groups, err = knowledge.ParseLexicon(*req.Text); err != nil {
+			return err
 		}
-		for _, t := range g {
-			if n := utf8.RuneCountInString(t); n < 1 || n > 20 {
-				v.Add("", "groups", "第 %d 组的词 %q 须为 1–20 个字", i+1, t)
+	} else {
+		for i := range groups {
+			if groups[i].Weight == 0 {
+				groups[i].Weight = 1
 			}
 		}
-	}
-	if err := v.Err(); err != nil {
-		return err
+		if err := knowledge.ValidateLexicon(groups); err != nil {
+			return err
+		}
 	}
 	ctx := c.Request().Context()
-	if err := s.d.Synonyms.Save(ctx, req.Groups); err != nil {
+	if err := s.d.Synonyms.Save(ctx, groups); err != nil {
 		return err
 	}
 	if err := s.d.Users.Audit(ctx, currentUser(c).Username, "synonyms.save", "", ""); err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, map[string]any{"groups": s.d.Synonyms.Groups()})
+	return s.adminGetSynonyms(c)
 }

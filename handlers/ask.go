@@ -11,6 +11,8 @@ import (
 
 type askRequest struct {
 	Question string `json:"question"`
+	// Choose answers a clarification: the slug of the option the user picked for Question.
+	Choose string `json:"choose,omitempty"`
 }
 
 // ask is POST /api/v1/ask.
@@ -23,7 +25,13 @@ func (s *Server) ask(c echo.Context) error {
 		return err
 	}
 	start := time.Now()
-	res, err := s.d.Engine.Ask(c.Request().Context(), req.Question)
+	var res answer.Result
+	var err error
+	if req.Choose != "" {
+		res, err = s.d.Engine.Choose(c.Request().Context(), req.Question, req.Choose)
+	} else {
+		res, err = s.d.Engine.Ask(c.Request().Context(), req.Question)
+	}
 	if err != nil {
 		return err
 	}

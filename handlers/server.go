@@ -19,6 +19,7 @@ import (
 // Asker answers a question; answer.Engine implements it.
 type Asker interface {
 	Ask(ctx context.Context, question string) (answer.Result, error)
+	Choose(ctx context.Context, question, slug string) (answer.Result, error)
 }
 
 // PublishedArticles looks up searchable articles; the index keeps them in memory.

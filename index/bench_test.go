@@ -100,7 +100,7 @@ func BenchmarkBuild10k(b *testing.B) {
 	for b.Loop() {
 		dir := b.TempDir()
 		start := time.Now()
-		ix, _, err := index.Open(dir, norm, index.NewSynonyms(index.DefaultSynonyms()), as)
+		ix, _, err := index.Open(dir, norm, index.NewSynonyms(index.DefaultLexicon()), as)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -28,11 +28,12 @@ func openIndex(t testing.TB, dir string, as []knowledge.Article) *index.Index {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ix, _, err := index.Open(dir, norm, index.NewSynonyms(index.DefaultSynonyms()), as)
+	ix, _, err := index.Open(dir, norm, index.NewSynonyms(index.DefaultLexicon()), as)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { ix.Close() })
+	ix.WaitCalibrated()
 	return ix
 }
 

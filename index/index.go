@@ -46,6 +46,18 @@ type Index struct {
 	ids map[string]uint32
 	df  []int32   // by token id: articles whose text holds the token
 	w   []float64 // by token id: the token's weight, recomputed after every change
+
+	// model is the learned matcher with its calibrated fusion (model.go), rebuilt after every
+	// change to the article set.
+	model      *model
+	trainStats TrainStats
+	generation int // counts matcher trainings
+
+	calMu      sync.Mutex
+	calRunning bool
+	calPending bool
+	closed     bool
+	calWG      sync.WaitGroup
 }
 
 // doc is the in-memory view of one published article used to rerank and to compose answers
@@ -55,6 +67,10 @@ type doc struct {
 	text      string     // normalised title, questions, tags, summary and legal basis
 	tokens    tokenSet   // analysed tokens of text
 	phrasings []phrasing // the title and each question
+	blocks    []block    // the body's paragraphs, for the passage that answers
+	// The matcher's training texts, normalised once here rather than on every training.
+	learnBase []string // title, listed questions, tags
+	learnBank []string // question bank
 }
 
 // phrasing is one of the article's own wordings of the need it answers.
@@ -102,6 +118,7 @@ func Open(dir string, norm *Normalizer, syn *Synonyms, published []knowledge.Art
 		return nil, stats, err
 	}
 	stats.Took = time.Since(start)
+	ix.recalibrate()
 	return ix, stats, nil
 }
 
@@ -237,6 +254,7 @@ func (ix *Index) build(path string, articles []knowledge.Article) error {
 func (ix *Index) Rebuild(articles []knowledge.Article) error {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
+	defer ix.recalibrate()
 	return ix.build(filepath.Join(ix.dir, bleveDir), articles)
 }
 
@@ -261,6 +279,7 @@ func (ix *Index) loadDocs(articles []knowledge.Article) {
 		}
 	}
 	ix.reweight()
+	ix.train()
 }
 
 func (ix *Index) addDoc(a knowledge.Article) {
@@ -274,6 +293,16 @@ func (ix *Index) addDoc(a knowledge.Article) {
 	}
 	for _, id := range d.tokens {
 		ix.df[id]++
+	}
+	for _, p := range phrasingsOf(knowledge.Article{Title: a.Title, Questions: a.Questions, Tags: a.Tags}) {
+		d.learnBase = append(d.learnBase, ix.norm.Normalize(p))
+	}
+	for _, p := range a.Phrasings {
+		d.learnBank = append(d.learnBank, ix.norm.Normalize(p))
+	}
+	d.blocks = blocks(a.Body)
+	for i := range d.blocks {
+		d.blocks[i].norm = ix.norm.Normalize(d.blocks[i].heading + " " + d.blocks[i].text)
 	}
 	ix.docs[a.Slug] = d
 	ix.fp ^= docHash(a)
@@ -304,6 +333,8 @@ func (ix *Index) Upsert(a knowledge.Article) error {
 	ix.removeDoc(a.Slug)
 	ix.addDoc(a)
 	ix.reweight()
+	ix.train()
+	ix.recalibrate()
 	return ix.saveFingerprint()
 }
 
@@ -320,6 +351,8 @@ func (ix *Index) deleteLocked(slug string) error {
 	}
 	ix.removeDoc(slug)
 	ix.reweight()
+	ix.train()
+	ix.recalibrate()
 	return ix.saveFingerprint()
 }
 
@@ -382,6 +415,10 @@ func (ix *Index) Ready(ctx context.Context) error {
 
 // Close releases the index and its directory lock.
 func (ix *Index) Close() error {
+	ix.calMu.Lock()
+	ix.closed = true
+	ix.calMu.Unlock()
+	ix.calWG.Wait()
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	var err error

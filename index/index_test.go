@@ -100,7 +100,7 @@ func TestReopenReusesIndexAndRebuildsWhenStale(t *testing.T) {
 	dir := t.TempDir()
 	as := seedArticles(t)
 	norm, _ := index.NewNormalizer()
-	syn := index.NewSynonyms(index.DefaultSynonyms())
+	syn := index.NewSynonyms(index.DefaultLexicon())
 	open := func(as []knowledge.Article) index.OpenStats {
 		t.Helper()
 		ix, st, err := index.Open(dir, norm, syn, as)
@@ -156,7 +156,7 @@ func TestSynonymsTakeEffectAtOnce(t *testing.T) {
 	if before == "labor-wage-arrears" {
 		t.Fatal("premise: without the synonym the question should not find wage arrears")
 	}
-	groups := append(ix.Synonyms().Groups(), []string{"血汗钱", "拖欠工资"})
+	groups := append(ix.Synonyms().Groups(), knowledge.LexGroup{From: []string{"血汗钱", "拖欠工资"}, Weight: 1})
 	ix.Synonyms().Set(groups)
 	after := topSlug(t, ix, q)
 	if after != "labor-wage-arrears" {

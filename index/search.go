@@ -77,7 +77,8 @@ func tokenWeight(t string, df, n int) float64 {
 	return w
 }
 
-// Search implements answer.Searcher.
+// Search implements answer.Searcher. Each hit's Score is the calibrated probability that the
+// article answers the question (fusion.go).
 func (ix *Index) Search(ctx context.Context, question string, limit int) (answer.SearchResult, error) {
 	if utf8.RuneCountInString(question) > maxQueryRunes {
 		question = string([]rune(question)[:maxQueryRunes])
@@ -86,31 +87,55 @@ func (ix *Index) Search(ctx context.Context, question string, limit int) (answer
 	defer ix.mu.RUnlock()
 	norm := ix.norm.Normalize(question)
 	res := answer.SearchResult{Normalized: norm}
-	qtoks := ix.queryTokens(norm)
-	if len(qtoks) == 0 || len(ix.docs) == 0 {
+	mdl := ix.model
+	if len(ix.docs) == 0 || mdl == nil {
 		return res, nil
 	}
 	exps := ix.syn.match(norm)
-	bq := ix.bleveQuery(qtoks, exps)
-	if bq == nil {
-		return res, nil
-	}
-	req := bleve.NewSearchRequestOptions(bq, candidateLimit, 0, false)
-	sr, err := ix.bi.SearchInContext(ctx, req)
+	matched := map[string]bool{}
+	bl, err := ix.bleveRerank(ctx, norm, exps, matched)
 	if err != nil {
 		return res, err
 	}
-	if len(sr.Hits) == 0 {
-		return res, nil
+	cands := mdl.rank(norm, exps, bl)
+	if limit <= 0 || limit > len(cands) {
+		limit = len(cands)
+	}
+	for _, c := range cands[:limit] {
+		d := ix.docs[mdl.m.slugs[c.article]]
+		if d == nil {
+			continue
+		}
+		res.Hits = append(res.Hits, answer.Hit{Article: d.art, Score: math.Round(c.p*1000) / 1000,
+			Passage: ix.passage(norm, exps, d)})
+	}
+	for _, t := range ix.queryTokens(norm) {
+		if matched[t] {
+			res.Terms = append(res.Terms, t)
+		}
+	}
+	return res, nil
+}
+
+// bleveRerank finds candidates with Bleve over the article fields and reranks them by how much
+// of the question their wording covers. It returns each candidate's score in 0..1, keyed by slug.
+// The caller holds ix.mu.
+func (ix *Index) bleveRerank(ctx context.Context, norm string, exps []expansion, matched map[string]bool) (map[string]float64, error) {
+	qtoks := ix.queryTokens(norm)
+	if len(qtoks) == 0 {
+		return nil, nil
+	}
+	bq := ix.bleveQuery(qtoks, exps)
+	if bq == nil {
+		return nil, nil
+	}
+	req := bleve.NewSearchRequestOptions(bq, candidateLimit, 0, false)
+	sr, err := ix.bi.SearchInContext(ctx, req)
+	if err != nil || len(sr.Hits) == 0 {
+		return nil, err
 	}
 	maxScore := sr.Hits[0].Score
-	type scored struct {
-		d        *doc
-		rank     float64
-		coverage float64
-	}
-	cands := make([]scored, 0, len(sr.Hits))
-	matched := map[string]bool{}
+	out := make(map[string]float64, len(sr.Hits))
 	for _, h := range sr.Hits {
 		d := ix.docs[h.ID]
 		if d == nil {
@@ -125,21 +150,9 @@ func (ix *Index) Search(ctx context.Context, question string, limit int) (answer
 		if maxScore > 0 {
 			bn = h.Score / maxScore
 		}
-		cands = append(cands, scored{d: d, rank: 0.45*sim + 0.35*cov + 0.2*bn, coverage: 0.5*sim + 0.5*cov})
+		out[h.ID] = 0.45*sim + 0.35*cov + 0.2*bn
 	}
-	sort.SliceStable(cands, func(i, j int) bool { return cands[i].rank > cands[j].rank })
-	if limit <= 0 || limit > len(cands) {
-		limit = len(cands)
-	}
-	for _, c := range cands[:limit] {
-		res.Hits = append(res.Hits, answer.Hit{Article: c.d.art, Score: math.Round(c.coverage*1000) / 1000})
-	}
-	for _, t := range qtoks {
-		if matched[t] {
-			res.Terms = append(res.Terms, t)
-		}
-	}
-	return res, nil
+	return out, nil
 }
 
 // queryTokens analyses normalised text and drops framing words.
@@ -190,7 +203,7 @@ func (ix *Index) bleveQuery(qtoks []string, exps []expansion) query.Query {
 	for _, e := range exps {
 		for _, alt := range e.alts {
 			for _, t := range ix.tokens(alt) {
-				add(t, 0.7)
+				add(t, 0.7*e.weight)
 			}
 		}
 	}

@@ -1,99 +1,144 @@
 package index
 
 import (
+	"slices"
 	"strings"
 	"sync/atomic"
+	"unicode/utf8"
+
+	"github.com/courtdesk/courtdesk/knowledge"
+	"github.com/courtdesk/courtdesk/knowledge/seed"
 )
 
-// Synonyms holds groups of interchangeable legal terms (欠薪 = 拖欠工资 = 不发工资). The query is
-// expanded in our own code: Bleve's synonym sources drop multi-token synonyms and are ignored by
-// in-memory indexes. A new list takes effect on the next search, with no reindex.
+// Synonyms is the live colloquial lexicon (贴条子 => 查封, 欠薪 = 拖欠工资). The query is expanded
+// in our own code: Bleve's synonym sources drop multi-token synonyms and are ignored by in-memory
+// indexes. A new list takes effect on the next search, with no reindex.
 type Synonyms struct {
-	groups atomic.Pointer[[][]string]
+	state atomic.Pointer[lexState]
 }
 
-// DefaultSynonyms is the list a fresh install starts with; admins edit it later.
-func DefaultSynonyms() [][]string {
-	return [][]string{
-		{"辞退", "解雇", "开除", "炒鱿鱼", "解除劳动合同"},
-		{"欠薪", "拖欠工资", "不发工资", "欠工资", "工资拖欠"},
-		{"经济补偿", "补偿金", "n+1"},
-		{"赔偿金", "2n"},
-		{"老板", "法定代表人", "企业家", "负责人"},
-		{"冻结", "冻住", "封了"},
-		{"查封", "扣押", "封存"},
-		{"起诉", "打官司", "告状", "诉讼"},
-		{"欠钱不还", "欠款", "拖欠货款", "赖账"},
-		{"老赖", "失信被执行人", "黑名单"},
-		{"限高", "限制消费", "限制高消费"},
-		{"股东", "合伙人"},
-		{"借条", "欠条"},
-		{"厂子", "工厂", "企业", "公司"},
-		{"工人", "员工", "职工", "劳动者"},
-		{"商业秘密", "技术秘密", "客户名单"},
-		{"竞业限制", "竞业禁止", "竞业协议"},
-		{"五险一金", "社保", "社会保险"},
-		{"工伤", "受伤"},
-		{"保全", "财产保全"},
-		{"破产", "倒闭"},
-		{"个人信息", "隐私"},
-		{"网上立案", "在线立案", "网上起诉"},
-	}
+type lexState struct {
+	groups []knowledge.LexGroup
+	// rules are the groups compiled for matching: per group, each term a question may hold and
+	// what it expands to.
+	rules []lexRule
+	// byFirst indexes the source terms by their first rune, so that matching looks only at the
+	// terms that can start at each position of the question instead of at every term.
+	byFirst map[rune][]termRef
 }
 
-// NewSynonyms returns a list holding groups.
-func NewSynonyms(groups [][]string) *Synonyms {
+type termRef struct {
+	term string
+	rule int32
+	rank int32 // position in the rule's sources: lower is longer
+}
+
+type lexRule struct {
+	sources []string // longest first
+	targets []string
+	weight  float64
+}
+
+// DefaultLexicon is the lexicon a fresh install starts with (knowledge/seed/lexicon.txt).
+func DefaultLexicon() []knowledge.LexGroup { return seed.Lexicon() }
+
+// NewSynonyms returns a lexicon holding groups.
+func NewSynonyms(groups []knowledge.LexGroup) *Synonyms {
 	s := &Synonyms{}
 	s.Set(groups)
 	return s
 }
 
-// Set replaces every group. Terms are normalised by the caller's Normalizer before use.
-func (s *Synonyms) Set(groups [][]string) {
-	clean := make([][]string, 0, len(groups))
+// Set replaces every group. Terms are expected in normalised (simplified, lower-case) form.
+func (s *Synonyms) Set(groups []knowledge.LexGroup) {
+	st := &lexState{groups: append([]knowledge.LexGroup(nil), groups...)}
 	for _, g := range groups {
-		var terms []string
-		for _, t := range g {
-			if t = strings.TrimSpace(strings.ToLower(t)); t != "" {
-				terms = append(terms, t)
-			}
+		terms := append(append([]string{}, g.From...), g.To...)
+		for i := range terms {
+			terms[i] = strings.ToLower(strings.TrimSpace(terms[i]))
 		}
-		if len(terms) > 1 {
-			clean = append(clean, terms)
+		w := g.Weight
+		if w <= 0 || w > 1 {
+			w = 1
+		}
+		if g.Directional() {
+			st.rules = append(st.rules, lexRule{sources: byLength(terms[:len(g.From)]), targets: terms[len(g.From):], weight: w})
+		} else if len(terms) > 1 {
+			st.rules = append(st.rules, lexRule{sources: byLength(terms), targets: terms, weight: w})
 		}
 	}
-	s.groups.Store(&clean)
+	st.byFirst = map[rune][]termRef{}
+	for ri, r := range st.rules {
+		for k, t := range r.sources {
+			if t == "" {
+				continue
+			}
+			first, _ := utf8.DecodeRuneInString(t)
+			st.byFirst[first] = append(st.byFirst[first], termRef{term: t, rule: int32(ri), rank: int32(k)})
+		}
+	}
+	s.state.Store(st)
+}
+
+func byLength(ts []string) []string {
+	out := append([]string(nil), ts...)
+	for i := 1; i < len(out); i++ {
+		for j := i; j > 0 && len(out[j]) > len(out[j-1]); j-- {
+			out[j], out[j-1] = out[j-1], out[j]
+		}
+	}
+	return out
 }
 
 // Groups returns the current groups.
-func (s *Synonyms) Groups() [][]string { return *s.groups.Load() }
+func (s *Synonyms) Groups() []knowledge.LexGroup { return s.state.Load().groups }
 
-// expansion is one group matched in a question: the term the user typed and its alternatives.
+// expansion is one group matched in a question: the term the user typed, its alternatives and
+// how much an alternative counts compared with a word the user typed.
 type expansion struct {
-	typed string
-	alts  []string
+	typed  string
+	alts   []string
+	weight float64
 }
 
-// match finds the groups whose terms occur in text (normalised), longest term first per group.
+// match finds the groups whose source terms occur in text (normalised), longest term first per
+// group, in the order of the groups.
 func (s *Synonyms) match(text string) []expansion {
-	var out []expansion
-	for _, g := range s.Groups() {
-		best := ""
-		for _, t := range g {
-			if len(t) > len(best) && strings.Contains(text, t) {
-				best = t
+	st := s.state.Load()
+	if len(st.rules) == 0 {
+		return nil
+	}
+	best := map[int32]int32{} // rule → rank of the longest source found
+	for i, r := range text {
+		for _, ref := range st.byFirst[r] {
+			if strings.HasPrefix(text[i:], ref.term) {
+				if b, ok := best[ref.rule]; !ok || ref.rank < b {
+					best[ref.rule] = ref.rank
+				}
 			}
 		}
-		if best == "" {
-			continue
-		}
+	}
+	if len(best) == 0 {
+		return nil
+	}
+	rules := make([]int32, 0, len(best))
+	for ri := range best {
+		rules = append(rules, ri)
+	}
+	slices.Sort(rules)
+	out := make([]expansion, 0, len(rules))
+	for _, ri := range rules {
+		r := st.rules[ri]
+		typed := r.sources[best[ri]]
 		var alts []string
-		for _, t := range g {
-			if t != best && !strings.Contains(best, t) {
+		for _, t := range r.targets {
+			if t != typed && !strings.Contains(typed, t) && !strings.Contains(text, t) {
 				alts = append(alts, t)
 			}
 		}
-		out = append(out, expansion{typed: best, alts: alts})
+		if len(alts) > 0 {
+			out = append(out, expansion{typed: typed, alts: alts, weight: r.weight})
+		}
 	}
 	return out
 }

@@ -28,6 +28,7 @@ type frontMatter struct {
 	Kind       knowledge.Kind     `yaml:"kind"`
 	Status     knowledge.Status   `yaml:"status,omitempty"`
 	Questions  []string           `yaml:"questions"`
+	Phrasings  []string           `yaml:"phrasings,omitempty"`
 	Summary    string             `yaml:"summary"`
 	LegalBasis []string           `yaml:"legal_basis"`
 	Tags       []string           `yaml:"tags,flow"`
@@ -60,7 +61,7 @@ func ParseMarkdown(name string, data []byte) (knowledge.Article, error) {
 	}
 	a = knowledge.Article{
 		Slug: fm.Slug, Title: strings.TrimSpace(fm.Title), Category: fm.Category, Kind: fm.Kind, Status: fm.Status,
-		Questions: fm.Questions, Summary: strings.TrimSpace(fm.Summary), Body: strings.TrimSpace(string(body)) + "\n",
+		Questions: fm.Questions, Phrasings: fm.Phrasings, Summary: strings.TrimSpace(fm.Summary), Body: strings.TrimSpace(string(body)) + "\n",
 		LegalBasis: fm.LegalBasis, Tags: fm.Tags, Related: fm.Related,
 	}
 	a.Normalize()
@@ -71,7 +72,7 @@ func ParseMarkdown(name string, data []byte) (knowledge.Article, error) {
 func FormatMarkdown(a knowledge.Article) ([]byte, error) {
 	a.Normalize()
 	fm := frontMatter{Slug: a.Slug, Title: a.Title, Category: a.Category, Kind: a.Kind, Status: a.Status,
-		Questions: a.Questions, Summary: a.Summary, LegalBasis: a.LegalBasis, Tags: a.Tags, Related: a.Related}
+		Questions: a.Questions, Phrasings: a.Phrasings, Summary: a.Summary, LegalBasis: a.LegalBasis, Tags: a.Tags, Related: a.Related}
 	var buf bytes.Buffer
 	buf.WriteString("---\n")
 	enc := yaml.NewEncoder(&buf)

@@ -106,11 +106,15 @@ func (s Status) Valid() bool {
 
 // Article is one knowledge-base entry. The JSON form is the import/export format.
 type Article struct {
-	Slug       string    `json:"slug"`
-	Title      string    `json:"title"`
-	Category   Category  `json:"category"`
-	Kind       Kind      `json:"kind"`
-	Questions  []string  `json:"questions"`
+	Slug      string   `json:"slug"`
+	Title     string   `json:"title"`
+	Category  Category `json:"category"`
+	Kind      Kind     `json:"kind"`
+	Questions []string `json:"questions"`
+	// Phrasings is the question bank: how people really ask for this article (colloquial, story,
+	// keywords, typos, traditional characters, dialect). The matcher learns from it; unlike
+	// Questions it is never shown to users.
+	Phrasings  []string  `json:"phrasings"`
 	Summary    string    `json:"summary"`
 	Body       string    `json:"body"`
 	LegalBasis []string  `json:"legal_basis"`
@@ -129,6 +133,8 @@ const (
 	MaxTitleLen      = 80
 	MaxQuestions     = 12
 	MaxQuestionLen   = 100
+	MaxPhrasings     = 300
+	MaxPhrasingLen   = 300
 	MaxSummaryLen    = 400
 	MaxBodyLen       = 20000
 	MaxLegalBasis    = 20
@@ -148,7 +154,7 @@ func (a *Article) Normalize() {
 	if a.Status == "" {
 		a.Status = StatusPublished
 	}
-	for _, p := range []*[]string{&a.Questions, &a.LegalBasis, &a.Tags, &a.Related} {
+	for _, p := range []*[]string{&a.Questions, &a.Phrasings, &a.LegalBasis, &a.Tags, &a.Related} {
 		if *p == nil {
 			*p = []string{}
 		}
@@ -184,6 +190,7 @@ func (a *Article) validateInto(v *ValidationError, item string) {
 		v.Add(item, "status", "未知状态 %q", a.Status)
 	}
 	list(v, item, "questions", a.Questions, 1, MaxQuestions, 2, MaxQuestionLen)
+	list(v, item, "phrasings", a.Phrasings, 0, MaxPhrasings, 2, MaxPhrasingLen)
 	text(v, item, "summary", a.Summary, 1, MaxSummaryLen)
 	text(v, item, "body", a.Body, 1, MaxBodyLen)
 	list(v, item, "legal_basis", a.LegalBasis, 0, MaxLegalBasis, 1, MaxLegalBasisLen)

@@ -286,15 +286,26 @@ func TestAdminSynonymsChangeResultsAtOnce(t *testing.T) {
 		t.Fatal("premise: without the synonym this should not find wage arrears")
 	}
 	_, cur := admin.do("GET", "/api/v1/admin/synonyms", nil)
-	groups := append(cur["groups"].([]any), []string{"血汗钱", "拖欠工资"})
-	if code, out := admin.do("PUT", "/api/v1/admin/synonyms", map[string]any{"groups": groups}); code != 200 {
-		t.Fatalf("save synonyms: %d %v", code, out)
+	text, _ := cur["text"].(string)
+	if n := len(cur["groups"].([]any)); n < 300 {
+		t.Fatalf("the lexicon ships with %d groups, want at least 300", n)
+	}
+	// The console edits the text form: a directional group, folk term => legal term.
+	text += "血汗钱, 辛苦钱 => 拖欠工资 | 0.9\n"
+	if code, out := admin.do("PUT", "/api/v1/admin/synonyms", map[string]any{"text": text}); code != 200 {
+		t.Fatalf("save lexicon: %d %v", code, out)
 	}
 	if got, _ := topSource(t, srv.URL, q); got != "labor-wage-arrears" {
-		t.Fatalf("after synonym: %q", got)
+		t.Fatalf("after the lexicon entry: %q", got)
 	}
-	if code, _ := admin.do("PUT", "/api/v1/admin/synonyms", map[string]any{"groups": [][]string{{"孤词"}}}); code != 400 {
-		t.Fatalf("one-word group accepted: %d", code)
+	for _, bad := range []map[string]any{
+		{"groups": []map[string]any{{"from": []string{"孤词"}}}},
+		{"text": "甲 => \n"},
+		{"text": "甲, 乙 | 7"},
+	} {
+		if code, _ := admin.do("PUT", "/api/v1/admin/synonyms", bad); code != 400 {
+			t.Fatalf("bad lexicon %v accepted: %d", bad, code)
+		}
 	}
 }
 

@@ -111,6 +111,11 @@ func (c *chatConn) read() (frame, error) {
 func (c *chatConn) types() []string {
 	var out []string
 	for _, f := range c.seen {
+		if f.typ() == "error" {
+			// An error's code and message say more than its type when a test fails.
+			out = append(out, "error("+f.str("code")+": "+f.str("message")+")")
+			continue
+		}
 		out = append(out, f.typ())
 	}
 	return out

@@ -107,7 +107,10 @@ func TestEscalationToJudgeEndToEnd(t *testing.T) {
 	h := ent.hello()
 	token := h.str("token")
 	ent.ask("q1", "公司账户被冻结了怎么办")
-	ent.send(map[string]any{"type": "escalate", "id": "e1", "form": validForm("账户被冻结，请法官指导")})
+	// The answer comes from the account-freeze article, so the intake asks what is frozen.
+	form := validForm("账户被冻结，请法官指导")
+	form["impact"] = map[string]any{"seized": "基本户存款", "payroll_stopped": true, "employees": 40}
+	ent.send(map[string]any{"type": "escalate", "id": "e1", "form": form})
 	if st := ent.untilType("escalation_status"); st.str("mode") != "waiting" {
 		t.Fatalf("enterprise status %v", st)
 	}

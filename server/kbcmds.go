@@ -93,7 +93,7 @@ func cmdReindex(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	ix, _, err := index.Open(cfg.indexDir(), norm, index.NewSynonyms(index.DefaultSynonyms()), published)
+	ix, _, err := index.Open(cfg.indexDir(), norm, index.NewSynonyms(index.DefaultLexicon()), published)
 	if err != nil {
 		if errors.Is(err, index.ErrLocked) {
 			return fmt.Errorf("%w: stop the server first, or let it rebuild on its next start", err)

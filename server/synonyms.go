@@ -4,31 +4,45 @@ import (
 	"context"
 
 	"github.com/courtdesk/courtdesk/index"
+	"github.com/courtdesk/courtdesk/knowledge"
 	"github.com/courtdesk/courtdesk/knowledge/store"
 )
 
-const synonymsKey = "search.synonyms"
+const (
+	lexiconKey = "search.lexicon"
+	// legacySynonymsKey held the equivalence-only list of earlier versions.
+	legacySynonymsKey = "search.synonyms"
+)
 
-// synonymSettings keeps the admins' synonym list in the store and applies it to the live index.
+// synonymSettings keeps the admins' lexicon in the store and applies it to the live index.
 type synonymSettings struct {
 	st  *store.Store
 	syn *index.Synonyms
 }
 
-// loadSynonyms returns the stored list, or the built-in default when none was saved.
-func loadSynonyms(ctx context.Context, st *store.Store) ([][]string, error) {
-	var groups [][]string
-	found, err := st.GetMetaJSON(ctx, synonymsKey, &groups)
-	if err != nil || !found {
-		return index.DefaultSynonyms(), err
+// loadLexicon returns the stored lexicon, or the built-in default when none was saved. A list
+// saved by an earlier version (equivalence groups only) is kept and the default added to it.
+func loadLexicon(ctx context.Context, st *store.Store) ([]knowledge.LexGroup, error) {
+	var groups []knowledge.LexGroup
+	found, err := st.GetMetaJSON(ctx, lexiconKey, &groups)
+	if err != nil || found {
+		return groups, err
 	}
-	return groups, nil
+	var legacy [][]string
+	found, err = st.GetMetaJSON(ctx, legacySynonymsKey, &legacy)
+	if err != nil || !found {
+		return index.DefaultLexicon(), err
+	}
+	for _, g := range legacy {
+		groups = append(groups, knowledge.LexGroup{From: g, Weight: 1})
+	}
+	return append(groups, index.DefaultLexicon()...), nil
 }
 
-func (s synonymSettings) Groups() [][]string { return s.syn.Groups() }
+func (s synonymSettings) Groups() []knowledge.LexGroup { return s.syn.Groups() }
 
-func (s synonymSettings) Save(ctx context.Context, groups [][]string) error {
-	if err := s.st.SetMetaJSON(ctx, synonymsKey, groups); err != nil {
+func (s synonymSettings) Save(ctx context.Context, groups []knowledge.LexGroup) error {
+	if err := s.st.SetMetaJSON(ctx, lexiconKey, groups); err != nil {
 		return err
 	}
 	s.syn.Set(groups)

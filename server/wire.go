@@ -77,7 +77,7 @@ func build(ctx context.Context, cfg *Config, log *slog.Logger, out io.Writer) (*
 	if err != nil {
 		return fail(err)
 	}
-	groups, err := loadSynonyms(ctx, st)
+	groups, err := loadLexicon(ctx, st)
 	if err != nil {
 		return fail(err)
 	}

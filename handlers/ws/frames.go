@@ -20,6 +20,7 @@ const (
 	typeFeedback = "feedback"
 	typeResume   = "resume"
 	typeTyping   = "typing"
+	typeChoose   = "choose"
 )
 
 // inFrame is every field a client frame may carry; which are required depends on the type.
@@ -32,6 +33,7 @@ type inFrame struct {
 	Seq     int64            `json:"seq,omitempty"`
 	Helpful *bool            `json:"helpful,omitempty"`
 	LastSeq *int64           `json:"last_seq,omitempty"`
+	Slug    *string          `json:"slug,omitempty"`
 }
 
 // helloFrame opens a connection and answers resume.

@@ -24,6 +24,12 @@ func (c *client) handle(data []byte) {
 			return
 		}
 		c.ask(f.ID, *f.Text)
+	case typeChoose:
+		if f.Text == nil || f.Slug == nil || f.ID == "" {
+			c.sendError(f.ID, "bad_frame", "choose 消息需要 id、text（原问题）和 slug 字段", nil)
+			return
+		}
+		c.choose(f.ID, *f.Text, *f.Slug)
 	case typeEscalate:
 		if f.Form == nil || f.ID == "" {
 			c.sendError(f.ID, "bad_frame", "escalate 消息需要 id 和 form 字段", nil)
@@ -61,7 +67,7 @@ func (c *client) handle(data []byte) {
 
 func frameLabel(t string) string {
 	switch t {
-	case typeAsk, typeEscalate, typeFeedback, typeResume, typeTyping:
+	case typeAsk, typeEscalate, typeFeedback, typeResume, typeTyping, typeChoose:
 		return t
 	}
 	return "unknown"
@@ -85,6 +91,24 @@ func (c *client) ask(id, text string) {
 		return
 	}
 	if _, err := c.hub.conv.Answer(ctx, p.Message); err != nil {
+		c.fail(id, err)
+	}
+}
+
+// choose answers a clarification with the article the user picked.
+func (c *client) choose(id, question, slug string) {
+	ctx, cancel := c.ctx()
+	defer cancel()
+	p, res, err := c.hub.conv.Choose(ctx, c.conv, id, question, slug)
+	if err != nil {
+		c.fail(id, err)
+		return
+	}
+	c.enqueue(ackFrame{Type: "ack", ReplyTo: id, Seq: p.Message.Seq, Mode: p.Message.Mode, Duplicate: p.Duplicate})
+	if !p.NeedsAnswer {
+		return
+	}
+	if _, err := c.hub.conv.AnswerChoice(ctx, p.Message, res); err != nil {
 		c.fail(id, err)
 	}
 }

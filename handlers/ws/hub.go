@@ -18,6 +18,7 @@ import (
 	"github.com/gorilla/websocket"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/courtdesk/courtdesk/knowledge/answer"
 	"github.com/courtdesk/courtdesk/knowledge/conversation"
 	"github.com/courtdesk/courtdesk/knowledge/escalation"
 )
@@ -27,6 +28,8 @@ type Conversations interface {
 	Open(ctx context.Context, token string) (conversation.Opened, error)
 	Post(ctx context.Context, conversationID, clientID, text string) (conversation.Posted, error)
 	Answer(ctx context.Context, q conversation.Message) (conversation.Message, error)
+	Choose(ctx context.Context, conversationID, clientID, question, slug string) (conversation.Posted, answer.Result, error)
+	AnswerChoice(ctx context.Context, q conversation.Message, res answer.Result) (conversation.Message, error)
 	Feedback(ctx context.Context, conversationID string, seq int64, helpful bool) error
 	Since(ctx context.Context, conversationID string, after int64, limit int) ([]conversation.Message, error)
 	Status(ctx context.Context, conversationID string) (conversation.Status, error)

@@ -38,6 +38,15 @@ func (e *Engine) compose(res *Result, top *knowledge.Article, reason Reason) {
 		res.Summary = top.Summary
 		res.LegalBasis = append([]string(nil), top.LegalBasis...)
 		res.ArticleURL = ArticlePath(top.Slug)
+		if res.Passage != nil {
+			// The part of the article that answers this question comes first; the summary
+			// follows as the overview.
+			if res.Passage.Heading != "" {
+				b.WriteString("【" + res.Passage.Heading + "】")
+			}
+			b.WriteString(res.Passage.Text)
+			b.WriteString("\n\n要点：")
+		}
 		b.WriteString(top.Summary)
 		if len(top.LegalBasis) > 0 {
 			b.WriteString("\n\n法律依据：")

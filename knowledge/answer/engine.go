@@ -22,7 +22,12 @@ const (
 	IntentEscalate   Intent = "escalate"
 	IntentSmalltalk  Intent = "smalltalk"
 	IntentOutOfScope Intent = "out_of_scope"
+	// IntentClarify asks the user to choose between two or three close articles.
+	IntentClarify Intent = "clarify"
 )
+
+// ClarifyPrompt introduces the options of a clarification.
+const ClarifyPrompt = "您想了解的是哪一项？"
 
 // MaxQuestionLen is the longest question accepted, in characters.
 const MaxQuestionLen = 1000
@@ -50,6 +55,10 @@ type Result struct {
 	Confidence float64    `json:"confidence"`
 	Escalation Escalation `json:"escalation"`
 	CaseNumber string     `json:"case_number"`
+	// Options are the articles offered when Intent is clarify, best first (2–3 items).
+	Options []Option `json:"options,omitempty"`
+	// Passage is the part of the answering article that best matches the question.
+	Passage *Passage `json:"passage,omitempty"`
 
 	// Structured parts of the answer, so that the chat page can lay them out.
 	Summary          string   `json:"summary,omitempty"`
@@ -62,29 +71,48 @@ type Result struct {
 	Normalized string   `json:"normalized,omitempty"`
 }
 
+// Option is one article offered in a clarification.
+type Option struct {
+	Slug  string `json:"slug"`
+	Title string `json:"title"`
+}
+
 // Articles looks up a published article by slug, for the "you may also ask" questions.
 type Articles interface {
 	Article(slug string) (knowledge.Article, bool)
 }
 
-// Config holds the calibrated thresholds.
+// Config holds the decision policy. The search's scores are calibrated probabilities that an
+// article answers the question (docs/SEARCH.md has the reliability table), so these are choices
+// about risk, not score thresholds fitted to a question set.
 type Config struct {
-	// AnswerThreshold is the confidence at or above which the best article answers the question.
-	// Below it, a question with legal vocabulary goes to a judge as uncovered_legal and one
-	// without is out of scope.
-	AnswerThreshold float64
-	// UncoveredThreshold replaces AnswerThreshold for questions in a field no article is about
-	// (customs, maritime, anti-dumping …).
-	UncoveredThreshold float64
-	// NonLegalThreshold replaces AnswerThreshold for questions without legal vocabulary.
-	NonLegalThreshold float64
+	// AnswerProb is the probability at or above which the best article answers at once.
+	AnswerProb float64
+	// ClarifyMass is the least combined probability of the options for a clarification; below
+	// it nothing in the knowledge base fits and a legal question goes to a judge.
+	ClarifyMass float64
+	// CloseRatio: when the second article's probability is at least this share of the first's,
+	// the two are too close to pick one and the user is asked, unless the first is SureProb.
+	CloseRatio float64
+	SureProb   float64
+	// OptionProb is the least probability for an article to be offered as an option.
+	OptionProb float64
+	// SoleProb answers with the best article below AnswerProb when no other article qualifies
+	// as an option: a clarification needs two.
+	SoleProb float64
+	// NonLegalProb replaces AnswerProb for questions without legal or business vocabulary, and
+	// UncoveredProb for questions in a field no article is about (customs, maritime …): such a
+	// question must match an article's own wording closely before it is answered.
+	NonLegalProb  float64
+	UncoveredProb float64
 	// MaxSources caps the sources returned.
 	MaxSources int
 }
 
-// DefaultConfig holds thresholds calibrated on the development question set (docs/SEARCH.md).
+// DefaultConfig is the policy the service ships with.
 func DefaultConfig() Config {
-	return Config{AnswerThreshold: 0.15, UncoveredThreshold: 0.4, NonLegalThreshold: 0.45, MaxSources: 5}
+	return Config{AnswerProb: 0.6, ClarifyMass: 0.12, CloseRatio: 0.6, SureProb: 0.85, OptionProb: 0.03, SoleProb: 0.45,
+		NonLegalProb: 0.75, UncoveredProb: 0.8, MaxSources: 5}
 }
 
 // Engine answers questions. It is safe for concurrent use.
@@ -146,22 +174,25 @@ func (e *Engine) Ask(ctx context.Context, question string) (Result, error) {
 		res.Confidence = sr.Hits[0].Score
 	}
 	legal := legalRE.MatchString(norm)
-	// Without any legal or business vocabulary a question must match an article's own wording
-	// closely before it is answered: 红烧肉怎么做 shares a few characters with many articles.
-	threshold := e.cfg.AnswerThreshold
+	answerProb := e.cfg.AnswerProb
 	if !legal {
-		threshold = max(threshold, e.cfg.NonLegalThreshold)
+		answerProb = max(answerProb, e.cfg.NonLegalProb)
 	}
 	if uncoveredRE.MatchString(norm) {
-		threshold = max(threshold, e.cfg.UncoveredThreshold)
+		answerProb = max(answerProb, e.cfg.UncoveredProb)
 	}
-	covered := len(sr.Hits) > 0 && res.Confidence >= threshold
+	decision, options := e.decide(sr.Hits, answerProb, legal)
 
 	switch {
 	case reason != ReasonNone:
 		res.Intent = IntentEscalate
-	case covered:
+	case decision == IntentAnswer:
 		res.Intent = IntentAnswer
+	case decision == IntentClarify:
+		res.Intent = IntentClarify
+		res.Options = options
+		res.Answer = ClarifyPrompt
+		return res, nil
 	case legal:
 		res.Intent, reason = IntentEscalate, ReasonUncovered
 	default:
@@ -170,6 +201,7 @@ func (e *Engine) Ask(ctx context.Context, question string) (Result, error) {
 		res.Answer = outOfScopeReply
 		return res, nil
 	}
+	covered := decision == IntentAnswer
 
 	if res.Intent == IntentEscalate {
 		res.Escalation = Escalation{Suggested: true, Reason: reason}
@@ -177,7 +209,67 @@ func (e *Engine) Ask(ctx context.Context, question string) (Result, error) {
 	var top *knowledge.Article
 	if covered {
 		top = &sr.Hits[0].Article
+		if p := sr.Hits[0].Passage; p.Text != "" {
+			res.Passage = &p
+		}
 	}
 	e.compose(&res, top, reason)
+	return res, nil
+}
+
+// decide picks answer, clarify or neither from the hits' probabilities.
+func (e *Engine) decide(hits []Hit, answerProb float64, legal bool) (Intent, []Option) {
+	if len(hits) == 0 {
+		return "", nil
+	}
+	p1 := hits[0].Score
+	close := len(hits) > 1 && hits[1].Score >= e.cfg.CloseRatio*p1 && p1 < e.cfg.SureProb
+	if p1 >= answerProb && !close {
+		return IntentAnswer, nil
+	}
+	if !legal && p1 < answerProb {
+		// Without legal vocabulary a middling match is chance overlap, not a question to clarify.
+		return "", nil
+	}
+	var opts []Option
+	var mass float64
+	for i, h := range hits {
+		if i == 3 || h.Score < e.cfg.OptionProb || h.Score < p1/4 {
+			break
+		}
+		opts = append(opts, Option{Slug: h.Article.Slug, Title: h.Article.Title})
+		mass += h.Score
+	}
+	switch {
+	case len(opts) >= 2 && mass >= e.cfg.ClarifyMass:
+		return IntentClarify, opts
+	case p1 >= answerProb, len(opts) == 1 && p1 >= e.cfg.SoleProb:
+		// One article stands out and nothing else comes near: it is the one that fits.
+		return IntentAnswer, nil
+	}
+	return "", nil
+}
+
+// Choose answers with the article the user picked from a clarification's options.
+func (e *Engine) Choose(ctx context.Context, question, slug string) (Result, error) {
+	if err := ValidateQuestion(question); err != nil {
+		return Result{}, err
+	}
+	if e.articles == nil {
+		return Result{}, fmt.Errorf("article %q: %w", slug, knowledge.ErrNotFound)
+	}
+	a, ok := e.articles.Article(slug)
+	if !ok {
+		return Result{}, fmt.Errorf("article %q: %w", slug, knowledge.ErrNotFound)
+	}
+	norm := e.norm.Normalize(question)
+	res := Result{Intent: IntentAnswer, Normalized: norm, Confidence: 1,
+		Sources: []Source{{Slug: a.Slug, Title: a.Title, Category: a.Category, Kind: a.Kind, Score: 1}}}
+	if pf, ok := e.search.(PassageFinder); ok {
+		if p := pf.Passage(question, slug); p.Text != "" {
+			res.Passage = &p
+		}
+	}
+	e.compose(&res, &a, ReasonNone)
 	return res, nil
 }

@@ -9,9 +9,18 @@ import (
 // Hit is one article found for a question.
 type Hit struct {
 	Article knowledge.Article
-	// Score is normalised to 0..1: how well the article's own wording covers the question. It is
-	// comparable across questions, which a raw search-engine score is not.
+	// Score is the estimated probability, 0..1, that this article answers the question. It is
+	// calibrated on questions the matcher did not learn from, so it is comparable across
+	// questions, which a raw search-engine score is not.
 	Score float64
+	// Passage is the part of the article that best matches the question.
+	Passage Passage
+}
+
+// Passage is one section or paragraph of an article.
+type Passage struct {
+	Heading string `json:"heading"`
+	Text    string `json:"text"`
 }
 
 // SearchResult is what a Searcher found.
@@ -33,4 +42,10 @@ type Searcher interface {
 // engine runs its rules on normalised text so that 遼, （, ０ and their plain forms behave alike.
 type Normalizer interface {
 	Normalize(s string) string
+}
+
+// PassageFinder finds the passage of a given article that best answers a question. The index
+// implements it; the engine uses it when the user picked the article from a clarification.
+type PassageFinder interface {
+	Passage(question, slug string) Passage
 }

@@ -42,6 +42,8 @@ type Appended struct {
 // Asker answers a question; answer.Engine implements it.
 type Asker interface {
 	Ask(ctx context.Context, question string) (answer.Result, error)
+	// Choose answers question with the article the user picked from a clarification.
+	Choose(ctx context.Context, question, slug string) (answer.Result, error)
 }
 
 // Service runs conversations. It is safe for concurrent use and keeps no per-conversation state in
@@ -183,6 +185,27 @@ func (s *Service) Answer(ctx context.Context, q Message) (Message, error) {
 	if err != nil {
 		return Message{}, fmt.Errorf("answer: %w", err)
 	}
+	return s.store(ctx, q, res)
+}
+
+// Choose answers a clarification: the user picked slug among the options offered for question.
+// The pick is stored as the enterprise's message (我想了解：《title》) and acknowledged through
+// the returned Posted like any question; the answer follows with AnswerChoice.
+func (s *Service) Choose(ctx context.Context, conversationID, clientID, question, slug string) (Posted, answer.Result, error) {
+	res, err := s.asker.Choose(ctx, question, slug)
+	if err != nil {
+		return Posted{}, res, err
+	}
+	p, err := s.Post(ctx, conversationID, clientID, "我想了解：《"+res.Sources[0].Title+"》")
+	return p, res, err
+}
+
+// AnswerChoice stores the answer to a chosen clarification option.
+func (s *Service) AnswerChoice(ctx context.Context, q Message, res answer.Result) (Message, error) {
+	return s.store(ctx, q, res)
+}
+
+func (s *Service) store(ctx context.Context, q Message, res answer.Result) (Message, error) {
 	res.Terms, res.Normalized = nil, "" // the explanation is for the admin test console only
 	ap, err := s.st.AppendMessage(ctx, Message{ConversationID: q.ConversationID, Kind: KindBot, ReplyTo: q.ClientID,
 		Text: res.Answer, Answer: &res}, false)

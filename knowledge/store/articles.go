@@ -11,7 +11,7 @@ import (
 	"github.com/courtdesk/courtdesk/knowledge"
 )
 
-const articleCols = `slug, title, category, kind, questions, summary, body, legal_basis, tags, related,
+const articleCols = `slug, title, category, kind, questions, phrasings, summary, body, legal_basis, tags, related,
 	status, version, updated_at, updated_by`
 
 // ArticleFilter narrows ListArticles. Zero fields match everything.
@@ -29,9 +29,9 @@ type scanner interface{ Scan(...any) error }
 
 func scanArticle(sc scanner) (knowledge.Article, error) {
 	var a knowledge.Article
-	var q, lb, tags, rel string
+	var q, ph, lb, tags, rel string
 	var updated int64
-	err := sc.Scan(&a.Slug, &a.Title, &a.Category, &a.Kind, &q, &a.Summary, &a.Body, &lb, &tags, &rel,
+	err := sc.Scan(&a.Slug, &a.Title, &a.Category, &a.Kind, &q, &ph, &a.Summary, &a.Body, &lb, &tags, &rel,
 		&a.Status, &a.Version, &updated, &a.UpdatedBy)
 	if err != nil {
 		return a, err
@@ -40,7 +40,7 @@ func scanArticle(sc scanner) (knowledge.Article, error) {
 	for _, p := range []struct {
 		src string
 		dst *[]string
-	}{{q, &a.Questions}, {lb, &a.LegalBasis}, {tags, &a.Tags}, {rel, &a.Related}} {
+	}{{q, &a.Questions}, {ph, &a.Phrasings}, {lb, &a.LegalBasis}, {tags, &a.Tags}, {rel, &a.Related}} {
 		if err := json.Unmarshal([]byte(p.src), p.dst); err != nil {
 			return a, fmt.Errorf("article %s: decode list: %w", a.Slug, err)
 		}
@@ -181,11 +181,11 @@ func (s *Store) saveArticle(ctx context.Context, t *Tx, a knowledge.Article, by,
 	}
 	now := s.millis()
 	a.Version = cur.Version + 1
-	args := []any{a.Title, a.Category, a.Kind, jsonList(a.Questions), a.Summary, a.Body, jsonList(a.LegalBasis),
+	args := []any{a.Title, a.Category, a.Kind, jsonList(a.Questions), jsonList(a.Phrasings), a.Summary, a.Body, jsonList(a.LegalBasis),
 		jsonList(a.Tags), jsonList(a.Related), a.Status, a.Version, now, by}
 	change := "updated"
 	if exists {
-		res, err := t.exec(ctx, `UPDATE articles SET title = ?, category = ?, kind = ?, questions = ?, summary = ?,
+		res, err := t.exec(ctx, `UPDATE articles SET title = ?, category = ?, kind = ?, questions = ?, phrasings = ?, summary = ?,
 			body = ?, legal_basis = ?, tags = ?, related = ?, status = ?, version = ?, updated_at = ?, updated_by = ?
 			WHERE slug = ? AND version = ?`, append(args, a.Slug, cur.Version)...)
 		if err != nil {
@@ -196,9 +196,9 @@ func (s *Store) saveArticle(ctx context.Context, t *Tx, a knowledge.Article, by,
 		}
 	} else {
 		change = "created"
-		_, err := t.exec(ctx, `INSERT INTO articles (title, category, kind, questions, summary, body, legal_basis,
+		_, err := t.exec(ctx, `INSERT INTO articles (title, category, kind, questions, phrasings, summary, body, legal_basis,
 			tags, related, status, version, updated_at, updated_by, slug, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, append(args, a.Slug, now)...)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, append(args, a.Slug, now)...)
 		if err != nil {
 			if s.d.IsUniqueViolation(err) {
 				return SaveResult{}, fmt.Errorf("article %q created concurrently: %w", a.Slug, knowledge.ErrConflict)
@@ -218,6 +218,7 @@ func (s *Store) saveArticle(ctx context.Context, t *Tx, a knowledge.Article, by,
 func sameContent(a, b knowledge.Article) bool {
 	return a.Title == b.Title && a.Category == b.Category && a.Kind == b.Kind && a.Summary == b.Summary &&
 		a.Body == b.Body && a.Status == b.Status && jsonList(a.Questions) == jsonList(b.Questions) &&
+		jsonList(a.Phrasings) == jsonList(b.Phrasings) &&
 		jsonList(a.LegalBasis) == jsonList(b.LegalBasis) && jsonList(a.Tags) == jsonList(b.Tags) &&
 		jsonList(a.Related) == jsonList(b.Related)
 }

@@ -205,14 +205,14 @@ $("test-form").addEventListener("submit", async (ev) => {
 
 // ---- synonyms ----
 async function loadSynonyms() {
-  const { groups } = await api("GET", "/api/v1/admin/synonyms");
-  $("syn-text").value = groups.map((g) => g.join(" = ")).join("\n");
+  const { text } = await api("GET", "/api/v1/admin/synonyms");
+  $("syn-text").value = text;
 }
 $("syn-save").addEventListener("click", async () => {
-  const groups = lines($("syn-text").value).map((l) => l.split(/[=,，、]/).map((x) => x.trim()).filter(Boolean));
   try {
-    await api("PUT", "/api/v1/admin/synonyms", { groups });
-    showMessage($("syn-msg"), `已保存 ${groups.length} 组同义词，检索立即生效。`, "ok");
+    const { groups, text } = await api("PUT", "/api/v1/admin/synonyms", { text: $("syn-text").value });
+    $("syn-text").value = text;
+    showMessage($("syn-msg"), `已保存 ${groups.length} 组词条，检索立即生效。`, "ok");
   } catch (e) { showMessage($("syn-msg"), errorText(e)); }
 });
 

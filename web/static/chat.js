@@ -186,7 +186,7 @@ function render(m) {
       el('p', { class: 'who', text: `${m.judge || '法官'} · 法官答复` }), liteMarkdown(m.text));
     if (state.mode === 'with_judge') { state.judgeReplied = true; setStatus({ mode: state.mode, judge: state.judge }); }
   } else {
-    node = answerBubble(m);
+    node = answerBubble(m, state.lastQuestion);
     state.lastAnswer = m;
   }
   insert(node, m.seq);
@@ -207,9 +207,42 @@ const reasonText = {
   uncovered_legal: '知识库尚无相应解答',
 };
 
-function answerBubble(a) {
+// clarifyOptions offers the articles a question may mean; a pick is answered at once.
+function clarifyOptions(a, question) {
+  const box = el('div', { class: 'clarify', role: 'group', 'aria-label': '请选择您想了解的内容' },
+    ...a.options.map((o) => el('button', {
+      type: 'button', class: 'option', 'data-slug': o.slug,
+      onclick: (ev) => {
+        box.querySelectorAll('button').forEach((b) => { b.disabled = true; });
+        ev.currentTarget.setAttribute('aria-pressed', 'true');
+        choose(question, o);
+      },
+    }, o.title)));
+  return box;
+}
+
+function choose(question, o) {
+  const frame = { type: 'choose', id: newId(), text: question, slug: o.slug };
+  addOutbox(frame);
+  const b = userBubble(`我想了解：《${o.title}》`, frame.id);
+  b.classList.add('sending');
+  $('#log').append(b);
+  b.scrollIntoView({ block: 'end' });
+  send(frame);
+}
+
+function answerBubble(a, question) {
   const n = el('article', { class: 'msg bot', 'aria-label': '智能助手的回答' });
   n.append(el('p', { class: 'who', text: '智能助手' }));
+  if (a.intent === 'clarify' && a.options && a.options.length) {
+    n.append(el('p', { class: 'text', text: a.answer }), clarifyOptions(a, question || ''));
+    return n;
+  }
+  if (a.passage && a.passage.text) {
+    n.append(el('section', { class: 'passage' },
+      a.passage.heading ? el('h3', { text: a.passage.heading }) : '',
+      el('p', { text: a.passage.text })));
+  }
   if (a.summary) {
     if (a.intent === 'escalate') n.append(el('p', { class: 'intro', text: a.answer.split('\n\n')[0] }));
     n.append(el('p', { class: 'summary', text: a.summary }));

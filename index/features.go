@@ -1,0 +1,151 @@
+package index
+
+import (
+	"math"
+	"unicode"
+	"unicode/utf8"
+)
+
+// The learned matcher reads text as character n-grams rather than words: Chinese has no spaces,
+// real questions are full of typos and dialect, and n-grams degrade gracefully where a word
+// segmenter would fail. Unigrams say little on their own and count less.
+const (
+	uniWeight = 0.35
+	biWeight  = 1.0
+	triWeight = 0.8
+)
+
+// vocab interns feature strings to small integers. It is built once per training and read-only
+// afterwards.
+type vocab struct {
+	ids map[string]int32
+	idf []float32
+}
+
+// sparse is a feature vector, sorted by id with no duplicates once finished.
+type sparse struct {
+	ids []int32
+	ws  []float32
+}
+
+// grams calls fn for every n-gram of the normalised text with its type weight. Framing words
+// (怎么, 可以) and digits are left out.
+func grams(norm string, scale float64, fn func(g string, w float64)) {
+	runes := make([]rune, 0, utf8.RuneCountInString(norm))
+	flush := func() {
+		for i := range runes {
+			if g := string(runes[i]); !stopTokens[g] {
+				fn(g, uniWeight*scale)
+			}
+			if i+1 < len(runes) {
+				if g := string(runes[i : i+2]); !stopTokens[g] {
+					fn(g, biWeight*scale)
+				}
+			}
+			if i+2 < len(runes) {
+				fn(string(runes[i:i+3]), triWeight*scale)
+			}
+		}
+		runes = runes[:0]
+	}
+	word := make([]rune, 0, 16)
+	flushWord := func() {
+		if len(word) >= 2 && !allDigitRunes(word) {
+			fn(string(word), biWeight*scale)
+		}
+		word = word[:0]
+	}
+	for _, r := range norm {
+		switch {
+		case unicode.Is(unicode.Han, r):
+			flushWord()
+			runes = append(runes, r)
+		case r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r) || r == '+'):
+			flush()
+			word = append(word, r)
+		default:
+			flush()
+			flushWord()
+		}
+	}
+	flush()
+	flushWord()
+}
+
+func allDigitRunes(rs []rune) bool {
+	for _, r := range rs {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// counts gathers the raw n-gram counts of a text and of its lexicon expansions: an expansion's
+// grams count at the group's weight, so 贴条子 also carries 查封 but not as strongly as a question
+// that says 查封 itself.
+func counts(norm string, exps []expansion) map[string]float64 {
+	c := make(map[string]float64, 3*utf8.RuneCountInString(norm))
+	add := func(g string, w float64) { c[g] += w }
+	grams(norm, 1, add)
+	for _, e := range exps {
+		for _, alt := range e.alts {
+			grams(alt, 0.8*e.weight, add)
+		}
+	}
+	return c
+}
+
+// vector weights counts by tf-idf (sublinear tf) and L2-normalises over the known features. It
+// also returns the share of the text's information that the vocabulary knows: a long story made
+// mostly of words no article uses is a weaker match than a short question, at equal cosine.
+func (v *vocab) vector(c map[string]float64, maxIDF float32) (sparse, float64) {
+	var s sparse
+	var known, all float64
+	for g, n := range c {
+		tw := 1 + math.Log(1+n) - math.Log(2)
+		if id, ok := v.ids[g]; ok {
+			w := float32(tw) * v.idf[id]
+			s.ids = append(s.ids, id)
+			s.ws = append(s.ws, w)
+			known += float64(w) * float64(w)
+			all += float64(w) * float64(w)
+		} else {
+			w := tw * float64(maxIDF)
+			if utf8.RuneCountInString(g) == 1 {
+				w *= uniWeight
+			}
+			all += w * w
+		}
+	}
+	s.sortByID()
+	s.normalize()
+	if all == 0 {
+		return s, 0
+	}
+	return s, math.Sqrt(known / all)
+}
+
+func (s *sparse) normalize() {
+	var n float64
+	for _, w := range s.ws {
+		n += float64(w) * float64(w)
+	}
+	if n == 0 {
+		return
+	}
+	inv := float32(1 / math.Sqrt(n))
+	for i := range s.ws {
+		s.ws[i] *= inv
+	}
+}
+
+func (s *sparse) sortByID() {
+	// Insertion sort is enough: vectors hold tens to a few hundred features.
+	for i := 1; i < len(s.ids); i++ {
+		for j := i; j > 0 && s.ids[j] < s.ids[j-1]; j-- {
+			s.ids[j], s.ids[j-1] = s.ids[j-1], s.ids[j]
+			s.ws[j], s.ws[j-1] = s.ws[j-1], s.ws[j]
+		}
+	}
+}

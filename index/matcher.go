@@ -1,0 +1,186 @@
+package index
+
+import (
+	"math"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/courtdesk/courtdesk/knowledge"
+)
+
+// matcher is the learned half of the search. It is trained from every published article's title,
+// listed questions and question bank (how people really ask), and scores articles for a question
+// in two complementary ways:
+//
+//   - nearest neighbours: the cosine between the question and each single phrasing, so one
+//     close phrasing of an article is enough, however unusual;
+//   - centroids: the cosine with the sum of an article's phrasings, which rewards questions that
+//     share the article's typical vocabulary even if no single phrasing is close.
+//
+// Bleve's search over the article fields is the third signal; fusion.go combines the three.
+// A matcher is immutable once built; retraining builds a new one and swaps it in.
+type matcher struct {
+	voc    vocab
+	maxIDF float32
+	// Posting lists by feature id: the phrasings and the article centroids holding the feature.
+	pPost  [][]posting
+	cPost  [][]posting
+	pOwner []int32 // phrasing → article index
+	slugs  []string
+	bySlug map[string]int32
+}
+
+type posting struct {
+	i int32
+	w float32
+}
+
+// trainingText is one phrasing of one article.
+type trainingText struct {
+	article int32
+	text    string             // normalised
+	counts  map[string]float64 // its n-grams with lexicon expansions; filled once, shared by folds
+	weight  float64
+}
+
+// phrasingsOf lists the texts an article is learned from: its title, listed questions, question
+// bank and tags. The summary and body are Bleve's part.
+func phrasingsOf(a knowledge.Article) []string {
+	out := make([]string, 0, 2+len(a.Questions)+len(a.Phrasings))
+	out = append(out, a.Title)
+	out = append(out, a.Questions...)
+	out = append(out, a.Phrasings...)
+	if len(a.Tags) > 0 {
+		out = append(out, strings.Join(a.Tags, " "))
+	}
+	return out
+}
+
+// scratch holds per-query accumulators, pooled so that a search allocates little.
+type scratch struct {
+	p []float32
+	c []float32
+}
+
+var scratchPool = sync.Pool{New: func() any { return &scratch{} }}
+
+// buildMatcher trains a matcher from texts whose counts are filled.
+func buildMatcher(slugs []string, texts []trainingText) *matcher {
+	m := &matcher{slugs: slugs, bySlug: make(map[string]int32, len(slugs))}
+	for i, s := range slugs {
+		m.bySlug[s] = int32(i)
+	}
+	raw := make([]map[string]float64, len(texts))
+	df := map[string]int{}
+	for i, t := range texts {
+		raw[i] = t.counts
+		for g := range raw[i] {
+			df[g]++
+		}
+	}
+	m.voc = vocab{ids: make(map[string]int32, len(df)), idf: make([]float32, 0, len(df))}
+	keys := make([]string, 0, len(df))
+	for g := range df {
+		keys = append(keys, g)
+	}
+	sort.Strings(keys) // ids must not depend on map order, so that training is reproducible
+	n := float64(len(texts))
+	for _, g := range keys {
+		m.voc.ids[g] = int32(len(m.voc.idf))
+		idf := float32(math.Log(1 + n/float64(df[g])))
+		m.voc.idf = append(m.voc.idf, idf)
+		m.maxIDF = max(m.maxIDF, idf)
+	}
+	m.pPost = make([][]posting, len(m.voc.idf))
+	m.cPost = make([][]posting, len(m.voc.idf))
+	m.pOwner = make([]int32, len(texts))
+	centroids := make([]map[int32]float64, len(slugs))
+	for i, t := range texts {
+		vec, _ := m.voc.vector(raw[i], m.maxIDF)
+		m.pOwner[i] = t.article
+		c := centroids[t.article]
+		if c == nil {
+			c = map[int32]float64{}
+			centroids[t.article] = c
+		}
+		for j, id := range vec.ids {
+			m.pPost[id] = append(m.pPost[id], posting{int32(i), vec.ws[j]})
+			c[id] += float64(vec.ws[j]) * t.weight
+		}
+	}
+	for a, c := range centroids {
+		var norm float64
+		for _, w := range c {
+			norm += w * w
+		}
+		if norm == 0 {
+			continue
+		}
+		inv := 1 / math.Sqrt(norm)
+		ids := make([]int32, 0, len(c))
+		for id := range c {
+			ids = append(ids, id)
+		}
+		sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+		for _, id := range ids {
+			m.cPost[id] = append(m.cPost[id], posting{int32(a), float32(c[id] * inv)})
+		}
+	}
+	return m
+}
+
+// matchScores are one article's learned scores for a question.
+type matchScores struct {
+	knn1, knn2, cen float64
+}
+
+// mquery is a question prepared for the matcher.
+type mquery struct {
+	vec   sparse
+	known float64
+}
+
+func (m *matcher) prepare(norm string, exps []expansion) mquery {
+	vec, known := m.voc.vector(counts(norm, exps), m.maxIDF)
+	return mquery{vec: vec, known: known}
+}
+
+// score returns every article's scores, indexed like m.slugs, in out (reused when large enough).
+func (m *matcher) score(q mquery, out []matchScores) []matchScores {
+	sc := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(sc)
+	if cap(sc.p) < len(m.pOwner) {
+		sc.p = make([]float32, len(m.pOwner))
+	}
+	p := sc.p[:len(m.pOwner)]
+	clear(p)
+	if cap(out) < len(m.slugs) {
+		out = make([]matchScores, len(m.slugs))
+	}
+	out = out[:len(m.slugs)]
+	clear(out)
+	for j, id := range q.vec.ids {
+		w := q.vec.ws[j]
+		for _, e := range m.pPost[id] {
+			p[e.i] += w * e.w
+		}
+		for _, e := range m.cPost[id] {
+			out[e.i].cen += float64(w * e.w)
+		}
+	}
+	for i, s := range p {
+		if s == 0 {
+			continue
+		}
+		o := &out[m.pOwner[i]]
+		v := float64(s)
+		switch {
+		case v > o.knn1:
+			o.knn2, o.knn1 = o.knn1, v
+		case v > o.knn2:
+			o.knn2 = v
+		}
+	}
+	return out
+}

@@ -1,0 +1,267 @@
+package index
+
+import (
+	"context"
+	_ "embed"
+	"hash/fnv"
+	"sort"
+	"strings"
+	"time"
+)
+
+// model is a trained matcher with its fusion. It is immutable; training builds a new one.
+type model struct {
+	m *matcher
+	f fusion
+}
+
+// rank scores every candidate article for a normalised question, most probable first. bl holds
+// the Bleve rerank scores by slug.
+func (md *model) rank(norm string, exps []expansion, bl map[string]float64) []candidate {
+	q := md.m.prepare(norm, exps)
+	var buf [256]matchScores
+	ms := md.m.score(q, buf[:0])
+	return md.rankScores(ms, md.blByIndex(bl), q.known)
+}
+
+func (md *model) rankScores(ms []matchScores, bl map[int32]float64, known float64) []candidate {
+	cs := candidates(ms, bl, known)
+	md.f.rank(cs)
+	return cs
+}
+
+func (md *model) blByIndex(bl map[string]float64) map[int32]float64 {
+	out := make(map[int32]float64, len(bl))
+	for slug, v := range bl {
+		if i, ok := md.m.bySlug[slug]; ok {
+			out[i] = v
+		}
+	}
+	return out
+}
+
+// TrainStats reports the last training.
+type TrainStats struct {
+	Articles   int
+	Phrasings  int  // texts the matcher learned from
+	HeldOut    int  // held-out bank phrasings the fusion was fitted on
+	Negatives  int  // questions no article answers, in the fit
+	Calibrated bool // false: too few bank phrasings, the default fusion serves
+	Stale      bool // the articles changed while it ran; another calibration follows
+	// MatcherTook is the last matcher training (on every change); Took the last calibration,
+	// which runs in the background.
+	MatcherTook time.Duration
+	Took        time.Duration
+}
+
+const (
+	folds = 5
+	// calibrationSample caps the held-out phrasings used to fit the fusion, so that training
+	// stays within its budget as the bank grows; the sample is spread over every article.
+	calibrationSample = 1000
+	// minCalibration is the fewest held-out phrasings worth fitting on.
+	minCalibration = 200
+)
+
+//go:embed negatives.txt
+var negativesText string
+
+// negatives are questions no article answers (uncovered legal matters, non-legal and vague
+// questions), so that the fit learns what a wrong best match looks like. Written for this purpose;
+// see negatives.txt.
+func negatives() []string {
+	var out []string
+	for _, line := range strings.Split(negativesText, "\n") {
+		if _, q, ok := strings.Cut(line, "\t"); ok && strings.TrimSpace(q) != "" {
+			out = append(out, strings.TrimSpace(q))
+		}
+	}
+	return out
+}
+
+// corpus is the training material of one article set: the texts every matcher learns from and
+// the question-bank phrasings that cross-validation holds out in turn.
+type corpus struct {
+	slugs  []string
+	always []trainingText // titles, listed questions, tags
+	bank   []bankText
+}
+
+type bankText struct {
+	trainingText
+	fold    int
+	sampled bool // used to fit the fusion
+}
+
+// corpus gathers the training texts of the current docs. The caller holds ix.mu.
+func (ix *Index) corpus() corpus {
+	var c corpus
+	for s := range ix.docs {
+		c.slugs = append(c.slugs, s)
+	}
+	sort.Strings(c.slugs)
+	text := func(article int, n string) trainingText {
+		return trainingText{article: int32(article), text: n, counts: counts(n, ix.syn.match(n)), weight: 1}
+	}
+	for i, s := range c.slugs {
+		d := ix.docs[s]
+		for _, n := range d.learnBase {
+			c.always = append(c.always, text(i, n))
+		}
+		for _, n := range d.learnBank {
+			h := fnv.New32a()
+			h.Write([]byte(s + "\x00" + n))
+			c.bank = append(c.bank, bankText{trainingText: text(i, n), fold: int(h.Sum32() % folds)})
+		}
+	}
+	// Spread the sample evenly: every n-th bank phrasing, n chosen from the bank's size.
+	step := max(1, (len(c.bank)+calibrationSample-1)/calibrationSample)
+	for i := range c.bank {
+		c.bank[i].sampled = i%step == 0
+	}
+	return c
+}
+
+// texts returns the training texts without fold k's bank phrasings (k < 0: all of them).
+func (c *corpus) texts(k int) []trainingText {
+	out := append(make([]trainingText, 0, len(c.always)+len(c.bank)), c.always...)
+	for _, b := range c.bank {
+		if b.fold != k {
+			out = append(out, b.trainingText)
+		}
+	}
+	return out
+}
+
+// train rebuilds the matcher from the current docs, keeping the current fusion. It is fast (tens
+// of milliseconds for the seed), so a publish is searchable at once; calibrate refits the fusion
+// afterwards. The caller holds ix.mu for writing.
+func (ix *Index) train() {
+	start := time.Now()
+	c := ix.corpus()
+	md := &model{m: buildMatcher(c.slugs, c.texts(-1)), f: defaultFusion}
+	if ix.model != nil {
+		md.f = ix.model.f
+	}
+	ix.model = md
+	ix.trainStats.Articles, ix.trainStats.Phrasings = len(c.slugs), len(c.always)+len(c.bank)
+	ix.trainStats.MatcherTook = time.Since(start)
+	ix.generation++
+}
+
+// Calibrate refits the fusion on cross-validation folds of the question bank and on questions no
+// article answers. It holds only the read lock while it works, so asks go on; the new fusion is
+// swapped in at the end. Open and every change start it in the background (see recalibrate).
+func (ix *Index) Calibrate() TrainStats {
+	start := time.Now()
+	ix.mu.RLock()
+	if ix.bi == nil {
+		ix.mu.RUnlock()
+		return TrainStats{}
+	}
+	c := ix.corpus()
+	md := ix.model
+	gen := ix.generation
+	var data []example
+	st := TrainStats{Articles: len(c.slugs), Phrasings: len(c.always) + len(c.bank)}
+	sampled := 0
+	for _, b := range c.bank {
+		if b.sampled {
+			sampled++
+		}
+	}
+	if sampled >= minCalibration && md != nil {
+		ctx := context.Background()
+		for k := 0; k < folds; k++ {
+			fm := &model{m: buildMatcher(c.slugs, c.texts(k))}
+			for _, b := range c.bank {
+				if b.fold == k && b.sampled {
+					data = append(data, ix.examples(ctx, fm, b.text, b.article)...)
+					st.HeldOut++
+				}
+			}
+		}
+		for _, q := range negatives() {
+			data = append(data, ix.examples(ctx, md, ix.norm.Normalize(q), -1)...)
+			st.Negatives++
+		}
+	}
+	ix.mu.RUnlock()
+	if st.HeldOut == 0 {
+		return st
+	}
+	f := fitFusion(data)
+	st.Calibrated = true
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if ix.model != nil {
+		// The matcher may have been retrained meanwhile; the fusion is fitted on features that do
+		// not depend on which articles exist, so it applies to the newer matcher too.
+		ix.model = &model{m: ix.model.m, f: f}
+	}
+	st.MatcherTook = ix.trainStats.MatcherTook
+	st.Took = time.Since(start)
+	st.Stale = gen != ix.generation
+	ix.trainStats = st
+	return st
+}
+
+// recalibrate runs Calibrate in the background, at most one at a time; changes made while one
+// runs start one more afterwards.
+func (ix *Index) recalibrate() {
+	ix.calMu.Lock()
+	if ix.closed {
+		ix.calMu.Unlock()
+		return
+	}
+	if ix.calRunning {
+		ix.calPending = true
+		ix.calMu.Unlock()
+		return
+	}
+	ix.calRunning = true
+	ix.calMu.Unlock()
+	ix.calWG.Add(1)
+	go func() {
+		defer ix.calWG.Done()
+		for {
+			ix.Calibrate()
+			ix.calMu.Lock()
+			if !ix.calPending || ix.closed {
+				ix.calRunning = false
+				ix.calMu.Unlock()
+				return
+			}
+			ix.calPending = false
+			ix.calMu.Unlock()
+		}
+	}()
+}
+
+// WaitCalibrated blocks until no calibration is running: tests and the load tool use it to
+// measure the steady state.
+func (ix *Index) WaitCalibrated() { ix.calWG.Wait() }
+
+// examples labels the candidates of one held-out question; right is the article that answers it,
+// or -1 for none.
+func (ix *Index) examples(ctx context.Context, md *model, norm string, right int32) []example {
+	exps := ix.syn.match(norm)
+	bl, err := ix.bleveRerank(ctx, norm, exps, map[string]bool{})
+	if err != nil {
+		return nil
+	}
+	q := md.m.prepare(norm, exps)
+	cs := candidates(md.m.score(q, nil), md.blByIndex(bl), q.known)
+	out := make([]example, len(cs))
+	for i, c := range cs {
+		out[i] = example{x: c.x, right: c.article == right}
+	}
+	return out
+}
+
+// TrainStats returns what the last training did.
+func (ix *Index) TrainStats() TrainStats {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.trainStats
+}

@@ -1,0 +1,112 @@
+package index
+
+import (
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/courtdesk/courtdesk/knowledge/answer"
+)
+
+// maxPassageRunes keeps the passage a chat-sized excerpt; the link leads to the rest.
+const maxPassageRunes = 320
+
+var (
+	mdLinkRE   = regexp.MustCompile(`\[([^\]]*)\]\([^)]*\)`)
+	mdMarkRE   = regexp.MustCompile(`\*\*|__|` + "`")
+	listMarkRE = regexp.MustCompile(`^\s*(?:[-*+]|\d+[.、)])\s+`)
+)
+
+// block is one paragraph or list item of an article body, under its section heading.
+type block struct {
+	heading string
+	text    string // plain text
+	norm    string // heading and text, normalised, for matching
+}
+
+// blocks splits a Markdown body into paragraphs and list items. The 法律依据 and 相关专题 sections
+// only list citations and links: the chat shows those separately, so they are no passage.
+func blocks(body string) []block {
+	var out []block
+	heading := ""
+	var para []string
+	flush := func() {
+		if len(para) > 0 {
+			t := strings.TrimSpace(strings.Join(para, ""))
+			if t != "" && heading != "法律依据" && heading != "相关专题" {
+				out = append(out, block{heading: heading, text: plain(t)})
+			}
+			para = para[:0]
+		}
+	}
+	for _, line := range strings.Split(body, "\n") {
+		trimmed := strings.TrimSpace(line)
+		switch {
+		case strings.HasPrefix(trimmed, "#"):
+			flush()
+			heading = strings.TrimSpace(strings.TrimLeft(trimmed, "#"))
+		case trimmed == "":
+			flush()
+		case listMarkRE.MatchString(line):
+			flush()
+			para = append(para, listMarkRE.ReplaceAllString(line, ""))
+		default:
+			para = append(para, trimmed)
+		}
+	}
+	flush()
+	return out
+}
+
+func plain(s string) string {
+	s = mdLinkRE.ReplaceAllString(s, "$1")
+	return mdMarkRE.ReplaceAllString(s, "")
+}
+
+// passage returns the block of d's body that covers most of the question's information, with its
+// heading. The caller holds ix.mu.
+func (ix *Index) passage(norm string, exps []expansion, d *doc) answer.Passage {
+	bs := d.blocks
+	if len(bs) == 0 {
+		return answer.Passage{}
+	}
+	text := norm
+	for _, e := range exps {
+		text += " " + strings.Join(e.alts, " ")
+	}
+	q := ix.queryTokens(text)
+	best, bestScore := -1, 0.0
+	for i, b := range bs {
+		var s float64
+		for _, t := range q {
+			if b.norm != "" && strings.Contains(b.norm, t) {
+				s += ix.weight(t)
+			}
+		}
+		// A long block covers more by chance; prefer the tighter one at equal coverage.
+		s /= 1 + float64(utf8.RuneCountInString(b.text))/600
+		if s > bestScore {
+			best, bestScore = i, s
+		}
+	}
+	if best < 0 {
+		return answer.Passage{}
+	}
+	t := bs[best].text
+	if r := []rune(t); len(r) > maxPassageRunes {
+		t = string(r[:maxPassageRunes]) + "……"
+	}
+	return answer.Passage{Heading: bs[best].heading, Text: t}
+}
+
+// Passage implements answer.PassageFinder.
+func (ix *Index) Passage(question, slug string) answer.Passage {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	d := ix.docs[slug]
+	if d == nil {
+		return answer.Passage{}
+	}
+	norm := ix.norm.Normalize(question)
+	return ix.passage(norm, ix.syn.match(norm), d)
+}
