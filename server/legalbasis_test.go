@@ -123,7 +123,7 @@ func TestConsoleStatutesAndLegalFlags(t *testing.T) {
 		}
 	}
 	for c, want := range map[string]int{
-		"《劳动合同法》第九十九条":        404, // beyond the last article, 第九十八条
+		"《劳动合同法》第九十九条": 404, // beyond the last article, 第九十八条
 		"《最高人民法院关于适用〈中华人民共和国企业破产法〉若干问题的规定（三）》第八条": 404, // not among the shared laws
 		"":                       400,
 		strings.Repeat("条", 201): 400,
