@@ -25,6 +25,9 @@ type Library interface {
 	Rollback(ctx context.Context, slug string, version int, by string, baseVersion int) (knowledge.Article, error)
 	Versions(ctx context.Context, slug string) ([]store.ArticleVersion, error)
 	ImportAudited(ctx context.Context, batch []knowledge.Article, by string) ([]store.SaveResult, error)
+	Candidates(ctx context.Context, status knowledge.CandidateStatus, limit, offset int) ([]knowledge.Candidate, error)
+	ApproveCandidate(ctx context.Context, id int64, by string) (knowledge.Article, error)
+	RejectCandidate(ctx context.Context, id int64, by string) error
 }
 
 // adminArticle is an article as the console edits it: raw Markdown plus its sanitised preview.

@@ -65,6 +65,8 @@ func (s *Server) routes(e *echo.Echo) {
 		admin.POST("/import", s.adminImport, middleware.BodyLimit("16M"))
 		admin.GET("/export", s.adminExport)
 		admin.POST("/test-ask", s.adminTestAsk)
+		admin.GET("/candidates", s.adminCandidates)
+		admin.POST("/candidates/:id/:decision", s.adminDecideCandidate)
 		admin.GET("/synonyms", s.adminGetSynonyms)
 		admin.PUT("/synonyms", s.adminPutSynonyms)
 		admin.GET("/users", s.adminListUsers)

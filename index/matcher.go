@@ -60,7 +60,6 @@ func phrasingsOf(a knowledge.Article) []string {
 // scratch holds per-query accumulators, pooled so that a search allocates little.
 type scratch struct {
 	p []float32
-	c []float32
 }
 
 var scratchPool = sync.Pool{New: func() any { return &scratch{} }}

@@ -27,8 +27,35 @@ func (md *model) rank(norm string, exps []expansion, bl map[string]float64) []ca
 func (md *model) rankScores(ms []matchScores, bl map[int32]float64, known float64) []candidate {
 	cs := candidates(ms, bl, known)
 	md.f.rank(cs)
+	// A question that repeats a phrasing of exactly one article (its listed questions, its bank,
+	// an approved candidate) is a lookup, not a guess: the fusion never sees such a repeat while it
+	// is fitted on held-out questions, so it would under-rate it.
+	if len(cs) > 0 {
+		best, others := -1, 0
+		for i, c := range cs {
+			if ms[c.article].knn1 >= repeatCosine {
+				if best < 0 {
+					best = i
+				}
+				others++
+			}
+		}
+		if others == 1 && cs[best].p < repeatProb {
+			cs[best].p = repeatProb
+			sort.SliceStable(cs, func(a, b int) bool { return cs[a].p > cs[b].p })
+		}
+	}
 	return cs
 }
+
+const (
+	// repeatCosine is the n-gram cosine from which a question repeats a known phrasing: the same
+	// words, give or take punctuation, width, script and a particle.
+	repeatCosine = 0.97
+	// repeatProb is the probability given to such a repeat: admins approved that wording for
+	// that article.
+	repeatProb = 0.95
+)
 
 func (md *model) blByIndex(bl map[string]float64) map[int32]float64 {
 	out := make(map[int32]float64, len(bl))

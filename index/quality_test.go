@@ -278,6 +278,7 @@ func TestQualityTable(t *testing.T) {
 		{"dev", filepath.Join(shared, "kb", "dev-questions.jsonl")},
 		{"held-out (tuned on)", filepath.Join("testdata", "heldout.jsonl")},
 		{"real-dev", filepath.Join(shared, "kb", "real-dev.jsonl")},
+		{"intent tuning (tuned on)", filepath.Join("testdata", "tuning.jsonl")},
 	}
 	if os.Getenv("COURTDESK_BLIND") == "1" {
 		sets = append(sets, struct{ name, path string }{"blind", filepath.Join("testdata", "blind.jsonl")})
@@ -286,10 +287,11 @@ func TestQualityTable(t *testing.T) {
 	for _, s := range sets {
 		q := evaluate(t, eng, has, loadJSONL(t, s.path))
 		lines = append(lines, q.row(s.name))
+		if testing.Verbose() && s.name != "blind" && os.Getenv("COURTDESK_MISSES") != "" {
+			t.Logf("== %s", s.name)
+			q.report(t)
+		}
 		if s.name == "real-dev" {
-			if testing.Verbose() {
-				q.report(t)
-			}
 			// Floors a little under today's figures, so that a change that loses ground fails.
 			if r := ratio(q.answered+q.clarifiedRight, q.answerN); r < realDevResolvedFloor {
 				t.Errorf("real-dev resolved %.3f, below the floor %.2f", r, realDevResolvedFloor)

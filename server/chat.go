@@ -29,7 +29,7 @@ type chat struct {
 
 // buildChat wires the chat. The services need the hub as their notifier and the hub needs the
 // services, so the notifier is attached after the hub is built.
-func buildChat(cfg *Config, log *slog.Logger, st *store.Store, engine conversation.Asker, m *handlers.Metrics) (*chat, error) {
+func buildChat(cfg *Config, log *slog.Logger, st *store.Store, engine conversation.Asker, learn conversation.Learner, m *handlers.Metrics) (*chat, error) {
 	secret, err := loadSecret(cfg, log)
 	if err != nil {
 		return nil, err
@@ -42,7 +42,7 @@ func buildChat(cfg *Config, log *slog.Logger, st *store.Store, engine conversati
 	if err != nil {
 		return nil, err
 	}
-	convs := conversation.New(st, engine, nil, tokens)
+	convs := conversation.New(st, engine, nil, tokens, learn)
 	escs := escalation.New(st, courts, nil, nil)
 	wcfg := ws.DefaultConfig()
 	wcfg.Origins = cfg.AllowedOrigins()
@@ -57,7 +57,7 @@ func buildChat(cfg *Config, log *slog.Logger, st *store.Store, engine conversati
 	if err != nil {
 		return nil, fmt.Errorf("working-hours calendar: %w", err)
 	}
-	queue := escalation.NewQueue(st, courts, cal, escalation.DefaultPolicy(), nil, nil)
+	queue := escalation.NewQueue(st, courts, cal, escalation.DefaultPolicy(), nil, learn, nil)
 	hub := ws.New(wcfg, log, convs, escs, ws.NewLocalBus(), m.Registry())
 	convs.SetNotifier(hub)
 	escs.SetNotifier(hub)

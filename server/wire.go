@@ -100,7 +100,7 @@ func build(ctx context.Context, cfg *Config, log *slog.Logger, out io.Writer) (*
 	}
 	engine := answer.New(ix, ix, ix, answer.DefaultConfig())
 	metrics := handlers.NewMetrics(version, ix.DocCount)
-	if a.chat, err = buildChat(cfg, log, st, engine, metrics); err != nil {
+	if a.chat, err = buildChat(cfg, log, st, engine, a.lib, metrics); err != nil {
 		return fail(err)
 	}
 	a.http = handlers.New(handlers.Deps{

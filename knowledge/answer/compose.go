@@ -85,6 +85,9 @@ func (e *Engine) relatedQuestions(a *knowledge.Article) []string {
 
 func smalltalkReply(norm string) string {
 	switch {
+	case botFeedbackRE.MatchString(norm):
+		return "抱歉，刚才的回答可能没有说到点子上。您可以换个说法，说说具体发生了什么、想解决什么问题；" +
+			"也可以点击“转交法官”，由法官答复。"
 	case strings.Contains(norm, "谢") || strings.Contains(norm, "辛苦"):
 		if strings.Contains(norm, "再见") || strings.Contains(norm, "拜拜") {
 			return "不客气，再见！祝您的企业经营顺利。如有新的法律问题，欢迎随时来问。"

@@ -173,15 +173,15 @@ func (e *Engine) Ask(ctx context.Context, question string) (Result, error) {
 	if len(sr.Hits) > 0 {
 		res.Confidence = sr.Hits[0].Score
 	}
-	legal := legalRE.MatchString(norm)
-	answerProb := e.cfg.AnswerProb
+	legal := legalQuestion(norm)
+	answerProb, strict := e.cfg.AnswerProb, false
 	if !legal {
-		answerProb = max(answerProb, e.cfg.NonLegalProb)
+		answerProb, strict = max(answerProb, e.cfg.NonLegalProb), true
 	}
 	if uncoveredRE.MatchString(norm) {
-		answerProb = max(answerProb, e.cfg.UncoveredProb)
+		answerProb, strict = max(answerProb, e.cfg.UncoveredProb), true
 	}
-	decision, options := e.decide(sr.Hits, answerProb, legal)
+	decision, options := e.decide(sr.Hits, answerProb, strict)
 
 	switch {
 	case reason != ReasonNone:
@@ -217,19 +217,23 @@ func (e *Engine) Ask(ctx context.Context, question string) (Result, error) {
 	return res, nil
 }
 
-// decide picks answer, clarify or neither from the hits' probabilities.
-func (e *Engine) decide(hits []Hit, answerProb float64, legal bool) (Intent, []Option) {
+// decide picks answer, clarify or neither from the hits' probabilities. In strict mode (no legal
+// vocabulary, or a field no article is about) only a close match is answered: a middling one is
+// chance overlap there, not a question to clarify.
+func (e *Engine) decide(hits []Hit, answerProb float64, strict bool) (Intent, []Option) {
 	if len(hits) == 0 {
 		return "", nil
 	}
 	p1 := hits[0].Score
+	if strict {
+		if p1 >= answerProb {
+			return IntentAnswer, nil
+		}
+		return "", nil
+	}
 	close := len(hits) > 1 && hits[1].Score >= e.cfg.CloseRatio*p1 && p1 < e.cfg.SureProb
 	if p1 >= answerProb && !close {
 		return IntentAnswer, nil
-	}
-	if !legal && p1 < answerProb {
-		// Without legal vocabulary a middling match is chance overlap, not a question to clarify.
-		return "", nil
 	}
 	var opts []Option
 	var mass float64

@@ -39,6 +39,20 @@ type Appended struct {
 	Reopened  bool
 }
 
+// Learner collects candidate phrasings from use for an admin to review (library.Library
+// implements it). It never changes an article by itself.
+type Learner interface {
+	ProposePhrasing(ctx context.Context, slug, text string, src knowledge.CandidateSource, ref string) error
+}
+
+// NopLearner learns nothing.
+type NopLearner struct{}
+
+// ProposePhrasing implements Learner.
+func (NopLearner) ProposePhrasing(context.Context, string, string, knowledge.CandidateSource, string) error {
+	return nil
+}
+
 // Asker answers a question; answer.Engine implements it.
 type Asker interface {
 	Ask(ctx context.Context, question string) (answer.Result, error)
@@ -49,6 +63,7 @@ type Asker interface {
 // Service runs conversations. It is safe for concurrent use and keeps no per-conversation state in
 // memory, so any replica can serve any conversation.
 type Service struct {
+	learn  Learner
 	st     Store
 	asker  Asker
 	notify Notifier
@@ -56,11 +71,14 @@ type Service struct {
 }
 
 // New builds the service.
-func New(st Store, asker Asker, notify Notifier, tokens *Tokens) *Service {
+func New(st Store, asker Asker, notify Notifier, tokens *Tokens, learn Learner) *Service {
 	if notify == nil {
 		notify = NopNotifier{}
 	}
-	return &Service{st: st, asker: asker, notify: notify, tokens: tokens}
+	if learn == nil {
+		learn = NopLearner{}
+	}
+	return &Service{st: st, asker: asker, notify: notify, tokens: tokens, learn: learn}
 }
 
 // SetNotifier attaches the notifier once the hub exists (the hub needs the service first).
@@ -197,7 +215,11 @@ func (s *Service) Choose(ctx context.Context, conversationID, clientID, question
 		return Posted{}, res, err
 	}
 	p, err := s.Post(ctx, conversationID, clientID, "我想了解：《"+res.Sources[0].Title+"》")
-	return p, res, err
+	if err != nil || p.Duplicate {
+		return p, res, err
+	}
+	// The user said which article their wording meant: a candidate phrasing for it.
+	return p, res, s.learn.ProposePhrasing(ctx, slug, question, knowledge.SourceClarify, conversationID)
 }
 
 // AnswerChoice stores the answer to a chosen clarification option.
@@ -229,7 +251,36 @@ func (s *Service) Feedback(ctx context.Context, conversationID string, seq int64
 	if helpful {
 		val = FeedbackHelpful
 	}
-	return s.st.SetFeedback(ctx, conversationID, seq, val)
+	if err := s.st.SetFeedback(ctx, conversationID, seq, val); err != nil || !helpful {
+		return err
+	}
+	return s.learnFromHelpful(ctx, conversationID, seq)
+}
+
+// learnFromHelpful proposes the question of a helpful answer as a phrasing of the article that
+// answered it.
+func (s *Service) learnFromHelpful(ctx context.Context, conversationID string, seq int64) error {
+	const window = 20 // the question is stored just before its answer; a few messages may interleave
+	msgs, err := s.st.Messages(ctx, conversationID, max(0, seq-window), window)
+	if err != nil {
+		return err
+	}
+	var ans *Message
+	for i := range msgs {
+		if msgs[i].Seq == seq {
+			ans = &msgs[i]
+		}
+	}
+	if ans == nil || ans.Kind != KindBot || ans.Answer == nil || ans.Answer.Intent != answer.IntentAnswer ||
+		len(ans.Answer.Sources) == 0 || ans.ReplyTo == "" {
+		return nil
+	}
+	for _, m := range msgs {
+		if m.Kind == KindEnterprise && m.ClientID == ans.ReplyTo {
+			return s.learn.ProposePhrasing(ctx, ans.Answer.Sources[0].Slug, m.Text, knowledge.SourceHelpful, conversationID)
+		}
+	}
+	return nil
 }
 
 // Since lists the messages after seq, at most limit.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync/atomic"
@@ -157,18 +159,24 @@ type Queue struct {
 	cal    atomic.Pointer[Calendar] // replaced whole when an admin edits the holidays
 	pol    Policy
 	notify conversation.Notifier
+	learn  conversation.Learner
 	now    func() time.Time
 }
 
-// NewQueue builds the rules.
-func NewQueue(st QueueStore, courts *Courts, cal *Calendar, pol Policy, notify conversation.Notifier, now func() time.Time) *Queue {
+// NewQueue builds the rules. learn, when not nil, receives the escalated question as a candidate
+// phrasing of every knowledge-base article a judge's reply links to.
+func NewQueue(st QueueStore, courts *Courts, cal *Calendar, pol Policy, notify conversation.Notifier,
+	learn conversation.Learner, now func() time.Time) *Queue {
 	if notify == nil {
 		notify = conversation.NopNotifier{}
+	}
+	if learn == nil {
+		learn = conversation.NopLearner{}
 	}
 	if now == nil {
 		now = time.Now
 	}
-	q := &Queue{st: st, courts: courts, pol: pol, notify: notify, now: now}
+	q := &Queue{st: st, courts: courts, pol: pol, notify: notify, learn: learn, now: now}
 	q.cal.Store(cal)
 	return q
 }
@@ -360,11 +368,34 @@ func (q *Queue) Reply(ctx context.Context, j Judge, id int64, text string) (Done
 		return Done{}, err
 	}
 	from := []State{StateClaimed, StateAnswered}
-	return q.apply(ctx, Transition{TicketID: id, From: from, Owner: j.ID, To: StateAnswered, ClaimedBy: j.ID,
+	d, err := q.apply(ctx, Transition{TicketID: id, From: from, Owner: j.ID, To: StateAnswered, ClaimedBy: j.ID,
 		Mode: conversation.ModeWithJudge, FirstResp: true,
 		Message: &conversation.Message{ConversationID: t.ConversationID, Kind: conversation.KindJudge,
 			Text: strings.TrimSpace(text), JudgeID: j.ID, Judge: j.Name},
 		Event: TicketEvent{At: q.now(), ActorID: j.ID, Actor: j.Name, Action: ActionReply, From: t.State, To: StateAnswered}})
+	if err != nil {
+		return d, err
+	}
+	// A judge who answers with a knowledge-base article says the question belongs to it.
+	for _, slug := range linkedArticles(text) {
+		if err := q.learn.ProposePhrasing(ctx, slug, t.Intake.Question, knowledge.SourceJudge, fmt.Sprintf("ticket:%d", id)); err != nil {
+			return d, err
+		}
+	}
+	return d, nil
+}
+
+var kbLinkRE = regexp.MustCompile(`/kb/([a-z0-9]+(?:-[a-z0-9]+)*)`)
+
+// linkedArticles returns the slugs of the /kb/ links in a reply, each once.
+func linkedArticles(text string) []string {
+	var out []string
+	for _, m := range kbLinkRE.FindAllStringSubmatch(text, 8) {
+		if !slices.Contains(out, m[1]) {
+			out = append(out, m[1])
+		}
+	}
+	return out
 }
 
 // Return puts a claimed ticket back in the queue with a reason (kept in the audit trail; the

@@ -9,8 +9,8 @@ function fillSelect(sel, map) {
 }
 
 // ---- tabs ----
-const tabs = ["articles", "test", "synonyms", "users", "io", "statutes", "reports", "suggestions", "canned", "calendar", "audit"];
-const loaders = { synonyms: loadSynonyms, users: loadUsers, statutes: loadStatutesTab, audit: loadAudit, ...extraLoaders };
+const tabs = ["articles", "test", "synonyms", "candidates", "users", "io", "statutes", "reports", "suggestions", "canned", "calendar", "audit"];
+const loaders = { synonyms: loadSynonyms, candidates: loadCandidates, users: loadUsers, statutes: loadStatutesTab, audit: loadAudit, ...extraLoaders };
 function showTab(name) {
   for (const t of tabs) {
     $("t-" + t).setAttribute("aria-selected", String(t === name));
@@ -49,7 +49,7 @@ const list = (s) => s.split(/[,，、]/).map((x) => x.trim()).filter(Boolean);
 function formArticle() {
   return {
     slug: $("a-slug").value.trim(), title: $("a-title").value.trim(), category: $("a-category").value, kind: $("a-kind").value,
-    questions: lines($("a-questions").value), summary: $("a-summary").value.trim(), body: $("a-body").value,
+    questions: lines($("a-questions").value), phrasings: lines($("a-phrasings").value), summary: $("a-summary").value.trim(), body: $("a-body").value,
     legal_basis: lines($("a-basis").value), tags: list($("a-tags").value), related: list($("a-related").value),
     status: current ? current.status : "draft",
   };
@@ -65,6 +65,7 @@ function fillForm(a) {
   $("a-category").value = a?.category || "labor";
   $("a-kind").value = a?.kind || "compliance_advice";
   $("a-questions").value = (a?.questions || []).join("\n");
+  $("a-phrasings").value = (a?.phrasings || []).join("\n");
   $("a-summary").value = a?.summary || "";
   $("a-body").value = a?.body || "## 常见风险\n\n## 合规建议\n\n## 法律依据\n\n## 相关专题\n";
   $("a-basis").value = (a?.legal_basis || []).join("\n");
@@ -215,6 +216,32 @@ $("syn-save").addEventListener("click", async () => {
     showMessage($("syn-msg"), `已保存 ${groups.length} 组词条，检索立即生效。`, "ok");
   } catch (e) { showMessage($("syn-msg"), errorText(e)); }
 });
+
+// ---- candidate phrasings ----
+const candSources = { clarify: "企业选定", helpful: "有帮助", judge: "法官答复引用" };
+async function loadCandidates() {
+  const status = $("cand-status").value;
+  const { candidates } = await api("GET", `/api/v1/admin/candidates?status=${status}`);
+  if (!candidates.length) {
+    $("cand-rows").replaceChildren(el("tr", {}, el("td", { colspan: "6", class: "muted" }, "暂无候选问法。")));
+    return;
+  }
+  $("cand-rows").replaceChildren(...candidates.map((c) => el("tr", { "data-id": c.id },
+    el("td", {}, c.text), el("td", {}, c.title || c.slug, el("div", { class: "muted" }, c.slug)),
+    el("td", {}, candSources[c.source] || c.source), el("td", {}, c.seen),
+    el("td", {}, (c.created_at || "").slice(0, 16).replace("T", " ")),
+    el("td", {}, c.status === "pending" ? [
+      el("button", { type: "button", class: "primary", onclick: () => decideCandidate(c, "approve") }, "采纳"), " ",
+      el("button", { type: "button", onclick: () => decideCandidate(c, "reject") }, "不予采纳")] : (c.status === "approved" ? "已采纳" : "不予采纳")))));
+}
+async function decideCandidate(c, decision) {
+  try {
+    await api("POST", `/api/v1/admin/candidates/${c.id}/${decision}`, {});
+    showMessage($("cand-msg"), decision === "approve" ? `已加入《${c.title || c.slug}》的问法库，检索立即生效。` : "已记录为不予采纳。", "ok");
+    await loadCandidates();
+  } catch (e) { showMessage($("cand-msg"), errorText(e)); }
+}
+$("cand-status").addEventListener("change", loadCandidates);
 
 // ---- users ----
 async function loadUsers() {

@@ -37,7 +37,7 @@ func newQueueFixture(t *testing.T, s *store.Store, start time.Time) *queueFixtur
 		t.Fatal(err)
 	}
 	q := escalation.NewQueue(s, courts, escalation.NewCalendar(nil, 9*time.Hour, 17*time.Hour, nil, nil),
-		escalation.DefaultPolicy(), nil, now)
+		escalation.DefaultPolicy(), nil, nil, now)
 	return &queueFixture{t: t, s: s, q: q, advance: advance}
 }
 

@@ -40,6 +40,7 @@ func Run(t *testing.T, open Opener) {
 		"ConcurrentEscalations":     testConcurrentEscalations,
 		"Statutes":                  testStatutes,
 		"LegalFlags":                testLegalFlags,
+		"CandidatePhrasings":        testCandidates,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) { fn(t, open(t)) })
