@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
+	"math"
 	"os"
 	"path/filepath"
 	"sort"
@@ -204,5 +205,10 @@ func TestPrintFusion(t *testing.T) {
 	t.Logf("training: %+v", st)
 	for i, w := range ix.model.f.w {
 		t.Logf("  %-16s %+.3f", featureNames[i], w)
+		// The default serves until the first calibration finishes, a second or two after start:
+		// it must be the seed's fit, or answers change under the first users' feet.
+		if d := defaultFusion.w[i]; math.Abs(d-w) > 0.05 {
+			t.Errorf("defaultFusion %s = %.3f, the seed fits %.3f: update defaultFusion", featureNames[i], d, w)
+		}
 	}
 }

@@ -38,7 +38,7 @@ type fusion struct {
 
 // defaultFusion is the fit on the seed knowledge base (go test ./index -run TestPrintFusion -v).
 // It serves when the articles carry too few bank phrasings to fit on, as in a fresh test fixture.
-var defaultFusion = fusion{w: [nFeatures]float64{4.0, 2.0, 3.0, 2.0, 6.0, 4.0, 2.0, 1.0, 0.8, 0.5, 0.3, -7.0}}
+var defaultFusion = fusion{w: [nFeatures]float64{0.814, 0.706, 0.888, 1.345, 0.671, 0.764, 1.628, 0.759, 0.732, 1.784, 1.558, -5.155}}
 
 func (f *fusion) prob(x *[nFeatures]float64) float64 {
 	var z float64

@@ -197,9 +197,12 @@ func (c *Citations) Report(ctx context.Context) (CitationReport, error) {
 
 // StatuteText is one statute article as the chat shows it when a user opens a citation.
 type StatuteText struct {
-	Citation   string   `json:"citation"` // 《中华人民共和国劳动合同法》第四十七条
-	Title      string   `json:"title"`
-	Version    string   `json:"version"`
+	Citation string `json:"citation"` // 《中华人民共和国劳动合同法》第四十七条
+	Title    string `json:"title"`
+	Version  string `json:"version"`
+	// InForce is when the version shown took effect; Pending when a newer imported version will.
+	InForce    string   `json:"in_force,omitempty"`
+	Pending    string   `json:"pending,omitempty"`
 	Label      string   `json:"label"`
 	Chapter    string   `json:"chapter,omitempty"` // 编, 章 and 节 headings above it
 	Paragraphs []string `json:"paragraphs"`
@@ -252,7 +255,7 @@ func (c *Citations) Lookup(ctx context.Context, cite string) (StatuteText, error
 		}
 	}
 	out = StatuteText{Citation: "《" + res.Document + "》" + a.Label, Title: res.Document, Version: res.Version,
-		Label: a.Label, Chapter: strings.Join(headings, " "), Paragraphs: a.Paragraphs, Status: "current"}
+		InForce: res.InForce, Pending: res.Pending, Label: a.Label, Chapter: strings.Join(headings, " "), Paragraphs: a.Paragraphs, Status: "current"}
 	if out.Paragraphs == nil {
 		out.Paragraphs = []string{}
 	}

@@ -119,6 +119,7 @@ func parseFile(name string, data []byte) (parsed, error) {
 	if b.doc.Version == "" {
 		b.doc.Version = infoVersion(b.doc.Info)
 	}
+	b.doc.InForce = inForceDate(&b.doc)
 	if p.book != "" {
 		for i := range b.doc.Articles {
 			b.doc.Articles[i].Part = strings.TrimSpace(p.book + " " + b.doc.Articles[i].Part)
@@ -149,6 +150,28 @@ func infoVersion(info []string) string {
 			d := fmt.Sprintf("%04d-%02d-%02d", y, mo, day)
 			if _, err := time.Parse(time.DateOnly, d); err == nil && d > best {
 				best = d
+			}
+		}
+	}
+	return best
+}
+
+var inForceRE = regexp.MustCompile(`自\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*起\s*施行`)
+
+// inForceDate is the version's date of effect: the date in the last articles' 起施行 clause when it
+// is later than the version date, otherwise the version date.
+func inForceDate(d *Document) string {
+	best := d.Version
+	from := max(0, len(d.Articles)-3)
+	for _, a := range d.Articles[from:] {
+		for _, p := range a.Paragraphs {
+			for _, m := range inForceRE.FindAllStringSubmatch(p, -1) {
+				y, _ := strconv.Atoi(m[1])
+				mo, _ := strconv.Atoi(m[2])
+				day, _ := strconv.Atoi(m[3])
+				if v := fmt.Sprintf("%04d-%02d-%02d", y, mo, day); v > best {
+					best = v
+				}
 			}
 		}
 	}

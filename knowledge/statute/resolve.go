@@ -19,6 +19,7 @@ type Version struct {
 	Articles     []Key     `json:"-"` // every article's key, in document order
 	ArticleCount int       `json:"article_count"`
 	Current      bool      `json:"current"`
+	InForce      string    `json:"in_force,omitempty"` // YYYY-MM-DD; "" for imports before it was recorded
 	ImportedAt   time.Time `json:"imported_at"`
 	SupersededAt time.Time `json:"superseded_at,omitzero"` // when a newer import replaced it
 }
@@ -45,13 +46,16 @@ const (
 
 // Resolution is what a citation points at.
 type Resolution struct {
-	Citation     Citation `json:"citation"`
-	Status       Status   `json:"status"`
-	VersionID    int64    `json:"version_id,omitempty"`    // the current version of the document
-	Document     string   `json:"document,omitempty"`      // its full title
-	Version      string   `json:"version,omitempty"`       // its version date
-	CitedVersion string   `json:"cited_version,omitempty"` // superseded: the version the citing text was written against
-	Detail       string   `json:"detail,omitempty"`
+	Citation  Citation `json:"citation"`
+	Status    Status   `json:"status"`
+	VersionID int64    `json:"version_id,omitempty"` // the current version of the document
+	Document  string   `json:"document,omitempty"`   // its full title
+	Version   string   `json:"version,omitempty"`    // its version date
+	InForce   string   `json:"in_force,omitempty"`   // when that version took effect
+	// Pending is the date of effect of a newer imported version that is not in force yet.
+	Pending      string `json:"pending,omitempty"`
+	CitedVersion string `json:"cited_version,omitempty"` // superseded: the version the citing text was written against
+	Detail       string `json:"detail,omitempty"`
 }
 
 // Problem reports whether an admin needs to look at the citation.
@@ -67,6 +71,14 @@ type entry struct {
 // one Resolver may serve many goroutines.
 type Resolver struct {
 	docs map[string][]*entry // TitleKey → versions, oldest import first
+	now  func() time.Time    // "today" for the version in force
+}
+
+// At returns a resolver that takes day as today.
+func (r *Resolver) At(day time.Time) *Resolver {
+	c := *r
+	c.now = func() time.Time { return day }
+	return &c
 }
 
 // Load snapshots the library.
@@ -80,7 +92,7 @@ func Load(ctx context.Context, lib Library) (*Resolver, error) {
 
 // NewResolver builds a resolver over the given versions.
 func NewResolver(versions []Version) *Resolver {
-	r := &Resolver{docs: map[string][]*entry{}}
+	r := &Resolver{docs: map[string][]*entry{}, now: time.Now}
 	for _, v := range versions {
 		e := &entry{v: v, keys: make(map[Key]bool, len(v.Articles))}
 		for _, k := range v.Articles {
@@ -126,18 +138,50 @@ func current(es []*entry) *entry {
 	return nil
 }
 
+// effective is when a version takes effect: its recorded date, else its version date.
+func (e *entry) effective() string {
+	if e.v.InForce != "" {
+		return e.v.InForce
+	}
+	return e.v.Version
+}
+
+// inForce is the version in force on day (YYYY-MM-DD): of the versions ever made current, the one
+// that took effect last on or before day. A newer import not yet in force is returned as pending.
+// Without any version in force (every one takes effect later), the current import serves.
+func inForce(es []*entry, day string) (in, pending *entry) {
+	for _, e := range es {
+		if !e.v.Current && !e.v.SupersededAt.After(e.v.ImportedAt) {
+			continue // imported as history, never current
+		}
+		switch eff := e.effective(); {
+		case eff <= day && (in == nil || eff >= in.effective()):
+			in = e
+		case eff > day && (pending == nil || eff < pending.effective()):
+			pending = e
+		}
+	}
+	if in == nil {
+		return current(es), nil
+	}
+	return in, pending
+}
+
 // Resolve resolves one citation. citedAt is when the citing text was last saved; it decides
 // whether the text was written against a version that a newer import has since replaced. A zero
 // citedAt skips that check.
 func (r *Resolver) Resolve(c Citation, citedAt time.Time) Resolution {
 	res := Resolution{Citation: c, Status: StatusUnknownDocument}
 	es := r.docs[TitleKey(c.Title)]
-	cur := current(es)
-	if cur == nil {
+	if current(es) == nil {
 		res.Detail = "document not imported"
 		return res
 	}
-	res.VersionID, res.Document, res.Version = cur.v.ID, cur.v.Title, cur.v.Version
+	cur, pending := inForce(es, r.now().Format(time.DateOnly))
+	res.VersionID, res.Document, res.Version, res.InForce = cur.v.ID, cur.v.Title, cur.v.Version, cur.effective()
+	if pending != nil {
+		res.Pending = pending.effective()
+	}
 	res.Status = StatusResolved
 	if !c.Numbered() {
 		return res

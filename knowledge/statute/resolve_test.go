@@ -112,3 +112,41 @@ func TestResolveSuperseded(t *testing.T) {
 		t.Errorf("gone in the new version: %+v", res)
 	}
 }
+
+// A bare citation resolves to the version in force on the day, not to the newest import: the
+// revised 仲裁法, imported in September 2025, applies only from 2026-03-01, and until then the chat
+// shows the 2017 text with a note that a new one is coming.
+func TestResolveVersionInForce(t *testing.T) {
+	r := statute.NewResolver([]statute.Version{
+		{ID: 1, Title: "中华人民共和国仲裁法", Version: "2017-09-01", InForce: "2017-09-01", Articles: keys(80),
+			ImportedAt: at(0), SupersededAt: at(300)},
+		{ID: 2, Title: "中华人民共和国仲裁法", Version: "2025-09-12", InForce: "2026-03-01", Articles: keys(96),
+			Current: true, ImportedAt: at(300)},
+	})
+	const cite = "《中华人民共和国仲裁法》第九十条"
+	before := resolveOne(t, r.At(time.Date(2026, 1, 15, 0, 0, 0, 0, time.UTC)), cite, time.Time{})
+	if before.VersionID != 1 || before.Status != statute.StatusOutOfRange || before.Pending != "2026-03-01" {
+		t.Fatalf("before 2026-03-01: %+v, want the 2017 text (80 articles) with the 2025 text pending", before)
+	}
+	after := resolveOne(t, r.At(time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC)), cite, time.Time{})
+	if after.VersionID != 2 || after.Status != statute.StatusResolved || after.InForce != "2026-03-01" || after.Pending != "" {
+		t.Fatalf("after 2026-03-01: %+v, want the 2025 text in force", after)
+	}
+}
+
+// The date of effect comes from the text's own 起施行 clause when it is later than the version.
+func TestParseInForce(t *testing.T) {
+	src := "# 中华人民共和国仲裁法\n\n2025年9月12日 第十四届全国人民代表大会常务委员会第十七次会议修订\n\n<!-- INFO END -->\n\n" +
+		"第一条 为保证公正、及时地仲裁经济纠纷，制定本法。\n\n第二条 本法自2026年3月1日起施行。\n"
+	d, err := statute.Parse("仲裁法(2025-09-12).md", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Version != "2025-09-12" || d.InForce != "2026-03-01" {
+		t.Fatalf("version %q in force %q", d.Version, d.InForce)
+	}
+	old := "# 中华人民共和国劳动合同法\n\n2012年12月28日 修正\n\n<!-- INFO END -->\n\n第一条 为了完善劳动合同制度，制定本法。\n\n第二条 本法自2008年1月1日起施行。\n"
+	if d, err := statute.Parse("劳动合同法(2012-12-28).md", []byte(old)); err != nil || d.InForce != "2012-12-28" {
+		t.Fatalf("an amendment counts from its own date: %q %v", d.InForce, err)
+	}
+}

@@ -20,14 +20,18 @@ const PRCPrefix = "中华人民共和国"
 
 // Document is one version of one statute, law, regulation or judicial interpretation.
 type Document struct {
-	Title      string    `json:"title"`       // 中华人民共和国劳动合同法
-	ShortTitle string    `json:"short_title"` // 劳动合同法
-	Version    string    `json:"version"`     // date of the version, YYYY-MM-DD, "" when unknown
-	Source     string    `json:"source"`      // the file name(s) it was read from
-	Info       []string  `json:"info"`        // adoption and amendment lines
-	Preamble   []string  `json:"preamble"`    // text before the first article
-	Articles   []Article `json:"articles"`    // in document order
-	Notes      []Note    `json:"notes"`       // headed text outside any article (刑法's 附件)
+	Title      string `json:"title"`       // 中华人民共和国劳动合同法
+	ShortTitle string `json:"short_title"` // 劳动合同法
+	Version    string `json:"version"`     // date of the version, YYYY-MM-DD, "" when unknown
+	// InForce is when this version takes effect, YYYY-MM-DD: the date its last article names
+	// (本法自2026年3月1日起施行) when that is later than Version, else Version. An amendment whose
+	// own date of effect is not in the text counts from its adoption.
+	InForce  string    `json:"in_force,omitempty"`
+	Source   string    `json:"source"`   // the file name(s) it was read from
+	Info     []string  `json:"info"`     // adoption and amendment lines
+	Preamble []string  `json:"preamble"` // text before the first article
+	Articles []Article `json:"articles"` // in document order
+	Notes    []Note    `json:"notes"`    // headed text outside any article (刑法's 附件)
 }
 
 // Article is one numbered article. Number and Suffix identify it: 第二百六十条之一 is 260 and "之一".

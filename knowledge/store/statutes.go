@@ -127,10 +127,10 @@ func (s *Store) importStatute(ctx context.Context, t *Tx, d *statute.Document, b
 		supersededAt, current, r.Change = now, 0, "historical"
 	}
 	err = t.queryRow(ctx, `INSERT INTO statute_documents (title_key, title, short_title, version, source, digest,
-		info, preamble, notes, article_count, is_current, imported_at, imported_by, superseded_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		info, preamble, notes, article_count, is_current, imported_at, imported_by, superseded_at, in_force)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		key, d.Title, statute.ShortTitle(d.Title), d.Version, d.Source, digest, jsonList(d.Info),
-		jsonList(d.Preamble), jsonValue(d.Notes), len(d.Articles), current, now, by, supersededAt).Scan(&r.ID)
+		jsonList(d.Preamble), jsonValue(d.Notes), len(d.Articles), current, now, by, supersededAt, d.InForce).Scan(&r.ID)
 	if err != nil {
 		if s.d.IsUniqueViolation(err) {
 			return r, fmt.Errorf("imported concurrently: %w", knowledge.ErrConflict)
@@ -195,7 +195,7 @@ func jsonValue(v any) string {
 // StatuteVersions implements statute.Library: every stored version, oldest import first.
 func (s *Store) StatuteVersions(ctx context.Context) ([]statute.Version, error) {
 	rows, err := s.query(ctx, `SELECT id, title, short_title, version, source, article_count, is_current,
-		imported_at, superseded_at FROM statute_documents ORDER BY imported_at, id`)
+		imported_at, superseded_at, in_force FROM statute_documents ORDER BY imported_at, id`)
 	if err != nil {
 		return nil, err
 	}
@@ -206,7 +206,7 @@ func (s *Store) StatuteVersions(ctx context.Context) ([]statute.Version, error) 
 		var cur int
 		var imported, superseded int64
 		if err := rows.Scan(&v.ID, &v.Title, &v.ShortTitle, &v.Version, &v.Source, &v.ArticleCount, &cur,
-			&imported, &superseded); err != nil {
+			&imported, &superseded, &v.InForce); err != nil {
 			rows.Close()
 			return nil, err
 		}

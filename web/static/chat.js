@@ -567,8 +567,11 @@ function basisItem(cite) {
       if (r.status === 404) { box.textContent = '暂未收录该条文的原文。'; return; }
       if (!r.ok) throw new Error(String(r.status));
       const st = await r.json();
-      box.replaceChildren(el('p', { class: 'who', text: `${st.title}（${st.version}）${st.label}` }),
+      // Which text this is: the version in force today, and a newer one that is not yet.
+      const when = st.in_force && st.in_force !== st.version ? `${st.version} 版，${st.in_force} 起施行` : `${st.version} 版`;
+      box.replaceChildren(el('p', { class: 'who', text: `${st.title}（${when}）${st.label}` }),
         ...st.paragraphs.map((p) => el('p', { text: p })));
+      if (st.pending) box.append(el('p', { class: 'warn', text: `提示：新文本将于 ${st.pending} 起施行，届时条文内容或序号可能变化。` }));
       if (st.status && st.status !== 'current') {
         box.append(el('p', { class: 'warn', text: st.status === 'repealed' ? '提示：该条文已被废止。' : '提示：该条文已被修改，请以现行有效文本为准。' }));
       }

@@ -17,3 +17,6 @@ CREATE TABLE candidate_phrasings (
 );
 CREATE UNIQUE INDEX candidate_phrasings_key ON candidate_phrasings (slug, norm);
 CREATE INDEX candidate_phrasings_status ON candidate_phrasings (status, id);
+
+-- When each statute version takes effect, so that a bare citation resolves to the text in force.
+ALTER TABLE statute_documents ADD COLUMN in_force TEXT NOT NULL DEFAULT '';
