@@ -103,6 +103,7 @@ func TestMatcherDesigns(t *testing.T) {
 		{"real-dev", readLabelled(t, filepath.Join(shared, "kb", "real-dev.jsonl"))},
 		{"bank fold", heldOut},
 	}
+	defer reliability(t, ix, sets[1:])
 	designs := []string{"bleve+rerank (before)", "nearest phrasing", "centroid", "fused (chosen)"}
 	t.Logf("| design | %s |", strings.Join([]string{sets[0].name, sets[1].name, sets[2].name}, " | "))
 	for _, d := range designs {
@@ -178,7 +179,7 @@ func (ix *Index) topBy(design, q string) string {
 	case "centroid":
 		return best(func(i int) float64 { return ms[i].cen })
 	}
-	cs := md.rankScores(ms, md.blByIndex(bl), mq.known)
+	cs := md.rankScores(ms, md.blByIndex(bl), mq)
 	if len(cs) == 0 {
 		return ""
 	}
@@ -203,12 +204,54 @@ func TestPrintFusion(t *testing.T) {
 	ix.WaitCalibrated()
 	st := ix.TrainStats()
 	t.Logf("training: %+v", st)
+	t.Logf("  top: %+.3f %+.3f %+.3f", ix.model.f.top[0], ix.model.f.top[1], ix.model.f.top[2])
+	for i, d := range defaultFusion.top {
+		if w := ix.model.f.top[i]; math.Abs(d-w) > 0.05 {
+			t.Errorf("defaultFusion top[%d] = %.3f, the seed fits %.3f: update defaultFusion", i, d, w)
+		}
+	}
 	for i, w := range ix.model.f.w {
 		t.Logf("  %-16s %+.3f", featureNames[i], w)
 		// The default serves until the first calibration finishes, a second or two after start:
 		// it must be the seed's fit, or answers change under the first users' feet.
 		if d := defaultFusion.w[i]; math.Abs(d-w) > 0.05 {
 			t.Errorf("defaultFusion %s = %.3f, the seed fits %.3f: update defaultFusion", featureNames[i], d, w)
+		}
+	}
+}
+
+// reliability prints how often the top article is right per band of its probability: the
+// reliability table in docs/SEARCH.md.
+func reliability(t *testing.T, ix *Index, sets []struct {
+	name  string
+	items []labelled
+}) {
+	bands := []float64{0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0001}
+	for _, s := range sets {
+		n := make([]int, len(bands)-1)
+		right := make([]int, len(bands)-1)
+		sum := make([]float64, len(bands)-1)
+		for _, it := range s.items {
+			r, err := ix.Search(context.Background(), it.q, 3)
+			if err != nil || len(r.Hits) == 0 {
+				continue
+			}
+			p := r.Hits[0].Score
+			for b := range n {
+				if p >= bands[b] && p < bands[b+1] {
+					n[b]++
+					sum[b] += p
+					if contains(it.slugs, r.Hits[0].Article.Slug) {
+						right[b]++
+					}
+				}
+			}
+		}
+		t.Logf("reliability on %s: | p(top) | questions | mean p | share right |", s.name)
+		for b := range n {
+			if n[b] > 0 {
+				t.Logf("| %.1f–%.1f | %d | %.2f | %.2f |", bands[b], min(1, bands[b+1]), n[b], sum[b]/float64(n[b]), float64(right[b])/float64(n[b]))
+			}
 		}
 	}
 }

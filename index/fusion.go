@@ -19,33 +19,39 @@ const (
 	fBl
 	fKnnMargin
 	fCenMargin
-	fBlMargin
 	fKnown
 	fTopKnn
 	fTopCen
-	fTopBl
+	fLong
+	fCenLong
 	fBias
 	nFeatures
 )
 
 var featureNames = [nFeatures]string{"knn1", "knn2", "centroid", "bleve", "knn1_margin", "centroid_margin",
-	"bleve_margin", "known", "top_knn", "top_centroid", "top_bleve", "bias"}
+	"known", "top_knn", "top_centroid", "long", "centroid_margin_long", "bias"}
 
-// fusion holds the fitted weights.
+// fusion holds the fitted weights: w scores each candidate from its signals; top turns those
+// scores into the probability that the candidate is the right answer, from its own score and its
+// margin over the best other candidate, fitted on the same held-out questions. The second step is
+// what makes the top candidate's figure a confidence: a candidate far ahead of the rest is right
+// more often than its score alone says.
 type fusion struct {
-	w [nFeatures]float64
+	w   [nFeatures]float64
+	top [3]float64 // weights of logit(score), its margin over the best other, and a bias
 }
 
 // defaultFusion is the fit on the seed knowledge base (go test ./index -run TestPrintFusion -v).
 // It serves when the articles carry too few bank phrasings to fit on, as in a fresh test fixture.
-var defaultFusion = fusion{w: [nFeatures]float64{0.814, 0.706, 0.888, 1.345, 0.671, 0.764, 1.628, 0.759, 0.732, 1.784, 1.558, -5.155}}
+var defaultFusion = fusion{w: [nFeatures]float64{0.927, 0.793, 0.776, 2.053, 0.966, 0.878, 0.685, 1.648, 2.795, 0.687, 0.311, -5.744},
+	top: [3]float64{1.482, -0.133, 1.016}}
 
 func (f *fusion) prob(x *[nFeatures]float64) float64 {
 	var z float64
 	for i, w := range f.w {
 		z += w * x[i]
 	}
-	return 1 / (1 + math.Exp(-z))
+	return sigmoid(z)
 }
 
 // candidate is one article considered for a question.
@@ -62,42 +68,47 @@ const (
 
 // candidates assembles the articles worth scoring: the best by each signal. bl maps an article
 // index to its Bleve rerank score in 0..1.
-func candidates(ms []matchScores, bl map[int32]float64, known float64) []candidate {
+func candidates(ms []matchScores, bl map[int32]float64, known, long float64) []candidate {
 	pick := map[int32]bool{}
+	// topBy picks the k best articles by one score in one pass, keeping a small sorted list:
+	// sorting every article would cost more than the rest of the search at 10,000 articles.
 	topBy := func(k int, key func(matchScores) float64) int32 {
-		idx := make([]int32, 0, 4*k)
-		for i := range ms {
-			if key(ms[i]) > 0 {
-				idx = append(idx, int32(i))
-			}
+		best := make([]int32, 0, k+1)
+		better := func(a, b int32) bool {
+			ka, kb := key(ms[a]), key(ms[b])
+			return ka > kb || ka == kb && a < b
 		}
-		sort.Slice(idx, func(a, b int) bool {
-			ka, kb := key(ms[idx[a]]), key(ms[idx[b]])
-			if ka != kb {
-				return ka > kb
+		for i := range ms {
+			if key(ms[i]) <= 0 {
+				continue
 			}
-			return idx[a] < idx[b]
-		})
-		best := int32(-1)
-		for j, i := range idx {
-			if j == 0 {
-				best = i
+			if len(best) == k && !better(int32(i), best[k-1]) {
+				continue
 			}
+			j := len(best)
 			if j == k {
-				break
+				j--
+			} else {
+				best = append(best, 0)
 			}
+			for j > 0 && better(int32(i), best[j-1]) {
+				best[j] = best[j-1]
+				j--
+			}
+			best[j] = int32(i)
+		}
+		for _, i := range best {
 			pick[i] = true
 		}
-		return best
+		if len(best) == 0 {
+			return -1
+		}
+		return best[0]
 	}
 	topKnn := topBy(knnCandidates, func(s matchScores) float64 { return s.knn1 })
 	topCen := topBy(cenCandidates, func(s matchScores) float64 { return s.cen })
-	topBl, bestBl := int32(-1), -1.0
-	for i, v := range bl {
+	for i := range bl {
 		pick[i] = true
-		if v > bestBl || (v == bestBl && i < topBl) {
-			topBl, bestBl = i, v
-		}
 	}
 	out := make([]candidate, 0, len(pick))
 	for i := range pick {
@@ -105,18 +116,15 @@ func candidates(ms []matchScores, bl map[int32]float64, known float64) []candida
 	}
 	sort.Slice(out, func(a, b int) bool { return out[a].article < out[b].article })
 	// The best and second-best value of each signal among the candidates, for the margins.
-	var first, second [3]float64
+	var first, second [2]float64
 	val := func(c candidate, k int) float64 {
-		switch k {
-		case 0:
+		if k == 0 {
 			return ms[c.article].knn1
-		case 1:
-			return ms[c.article].cen
 		}
-		return bl[c.article]
+		return ms[c.article].cen
 	}
 	for _, c := range out {
-		for k := 0; k < 3; k++ {
+		for k := 0; k < 2; k++ {
 			v := val(c, k)
 			if v > first[k] {
 				first[k], second[k] = v, first[k]
@@ -137,11 +145,13 @@ func candidates(ms []matchScores, bl map[int32]float64, known float64) []candida
 		c.x[fKnn1], c.x[fKnn2], c.x[fCen], c.x[fBl] = s.knn1, s.knn2, s.cen, bl[c.article]
 		c.x[fKnnMargin] = margin(s.knn1, 0)
 		c.x[fCenMargin] = margin(s.cen, 1)
-		c.x[fBlMargin] = margin(bl[c.article], 2)
 		c.x[fKnown] = known
 		c.x[fTopKnn] = indicator(c.article == topKnn)
 		c.x[fTopCen] = indicator(c.article == topCen)
-		c.x[fTopBl] = indicator(c.article == topBl)
+		// A long story is matched by its vocabulary as a whole more than by any one phrasing or
+		// by Bleve's handful of terms: these let the fit weigh the signals differently for it.
+		c.x[fLong] = long
+		c.x[fCenLong] = c.x[fCenMargin] * long
 		c.x[fBias] = 1
 	}
 	return out
@@ -156,10 +166,36 @@ func indicator(b bool) float64 {
 
 // rank scores candidates with f and sorts them, most probable first.
 func (f *fusion) rank(cs []candidate) {
+	z := make([]float64, len(cs))
 	for i := range cs {
-		cs[i].p = f.prob(&cs[i].x)
+		z[i] = logit(f.prob(&cs[i].x))
+	}
+	for i := range cs {
+		x := topFeatures(z, i)
+		cs[i].p = sigmoid(f.top[0]*x[0] + f.top[1]*x[1] + f.top[2])
 	}
 	sort.SliceStable(cs, func(a, b int) bool { return cs[a].p > cs[b].p })
+}
+
+// topFeatures are candidate i's score (as a logit) and its margin over the best other candidate.
+func topFeatures(z []float64, i int) [2]float64 {
+	other := math.Inf(-1)
+	for j, v := range z {
+		if j != i && v > other {
+			other = v
+		}
+	}
+	if math.IsInf(other, -1) {
+		other = logit(1e-3)
+	}
+	return [2]float64{z[i], z[i] - other}
+}
+
+func sigmoid(z float64) float64 { return 1 / (1 + math.Exp(-z)) }
+
+func logit(p float64) float64 {
+	p = min(max(p, 1e-6), 1-1e-6)
+	return math.Log(p / (1 - p))
 }
 
 // example is one candidate of a held-out question, labelled right or wrong.
@@ -168,35 +204,76 @@ type example struct {
 	right bool
 }
 
-// fitFusion fits the logistic regression by Newton's method (iteratively reweighted least
-// squares) with a little L2 regularisation. With a dozen features and tens of thousands of rows it
-// converges in a few iterations, deterministically.
-func fitFusion(data []example) fusion {
+// fitFusion fits both steps on the candidates of held-out questions, one group per question.
+func fitFusion(groups [][]example) fusion {
 	f := defaultFusion
-	if len(data) == 0 {
+	var xs [][nFeatures]float64
+	var ys []bool
+	for _, g := range groups {
+		for _, e := range g {
+			xs, ys = append(xs, e.x), append(ys, e.right)
+		}
+	}
+	if len(xs) == 0 {
 		return f
 	}
+	f.w = newton(xs, ys, f.w, fBias)
+	// The second step sees each candidate's first-step score against its rivals'.
+	var txs [][nFeatures]float64
+	var tys []bool
+	for _, g := range groups {
+		z := make([]float64, len(g))
+		for i := range g {
+			z[i] = logit(f.prob(&g[i].x))
+		}
+		for i := range g {
+			x := topFeatures(z, i)
+			var row [nFeatures]float64
+			row[0], row[1], row[2] = x[0], x[1], 1
+			txs, tys = append(txs, row), append(tys, g[i].right)
+		}
+	}
+	var start [nFeatures]float64
+	start[0], start[1], start[2] = f.top[0], f.top[1], f.top[2]
+	w := newton(txs, tys, start, 2)
+	f.top = [3]float64{w[0], w[1], w[2]}
+	return f
+}
+
+// newton fits a logistic regression by Newton's method (iteratively reweighted least squares)
+// with a little L2 regularisation on every weight but the bias. With a dozen features and tens of
+// thousands of rows it converges in a few iterations, deterministically. Unused columns (all
+// zero) stay at zero.
+func newton(xs [][nFeatures]float64, ys []bool, start [nFeatures]float64, bias int) [nFeatures]float64 {
 	const (
 		iters = 25
 		l2    = 1e-3
 	)
-	n := float64(len(data))
+	w := start
+	n := float64(len(xs))
+	prob := func(x *[nFeatures]float64) float64 {
+		var z float64
+		for i := range w {
+			z += w[i] * x[i]
+		}
+		return sigmoid(z)
+	}
 	for it := 0; it < iters; it++ {
 		var g [nFeatures]float64
 		var h [nFeatures][nFeatures]float64
-		for i := range data {
-			e := &data[i]
-			p := f.prob(&e.x)
+		for i := range xs {
+			x := &xs[i]
+			p := prob(x)
 			y := 0.0
-			if e.right {
+			if ys[i] {
 				y = 1
 			}
 			d, v := p-y, p*(1-p)
 			for a := 0; a < nFeatures; a++ {
-				g[a] += d * e.x[a]
-				va := v * e.x[a]
+				g[a] += d * x[a]
+				va := v * x[a]
 				for b := a; b < nFeatures; b++ {
-					h[a][b] += va * e.x[b]
+					h[a][b] += va * x[b]
 				}
 			}
 		}
@@ -206,8 +283,8 @@ func fitFusion(data []example) fusion {
 				h[a][b] /= n
 				h[b][a] = h[a][b]
 			}
-			if a != fBias {
-				g[a] += l2 * f.w[a]
+			if a != bias {
+				g[a] += l2 * w[a]
 				h[a][a] += l2
 			}
 			h[a][a] += 1e-9
@@ -217,15 +294,15 @@ func fitFusion(data []example) fusion {
 			break
 		}
 		var moved float64
-		for a := range f.w {
-			f.w[a] -= step[a]
+		for a := range w {
+			w[a] -= step[a]
 			moved = max(moved, math.Abs(step[a]))
 		}
 		if moved < 1e-6 {
 			break
 		}
 	}
-	return f
+	return w
 }
 
 // solve returns x with h·x = g by Gaussian elimination with partial pivoting.

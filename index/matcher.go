@@ -59,7 +59,8 @@ func phrasingsOf(a knowledge.Article) []string {
 
 // scratch holds per-query accumulators, pooled so that a search allocates little.
 type scratch struct {
-	p []float32
+	p       []float32 // by phrasing; zero between uses
+	touched []int32   // the phrasings p holds a value for
 }
 
 var scratchPool = sync.Pool{New: func() any { return &scratch{} }}
@@ -138,14 +139,37 @@ type matchScores struct {
 type mquery struct {
 	vec   sparse
 	known float64
+	long  float64 // 0..1: how far the question is a long story (lengthFeature)
+	order []int   // indexes into vec, heaviest first, as many as carry most of its weight
 }
+
+// maxQueryFeatures bounds the features looked up for one question.
+const maxQueryFeatures = 48
 
 func (m *matcher) prepare(norm string, exps []expansion) mquery {
 	vec, known := m.voc.vector(counts(norm, exps), m.maxIDF)
-	return mquery{vec: vec, known: known}
+	order := make([]int, len(vec.ids))
+	for i := range order {
+		order[i] = i
+	}
+	sort.Slice(order, func(a, b int) bool { return vec.ws[order[a]] > vec.ws[order[b]] })
+	// The vector is normalised: stop once 98% of its squared weight is covered.
+	var sum float32
+	for n, j := range order {
+		sum += vec.ws[j] * vec.ws[j]
+		if sum >= 0.98 || n+1 == maxQueryFeatures {
+			order = order[:n+1]
+			break
+		}
+	}
+	return mquery{vec: vec, known: known, order: order, long: lengthFeature(norm)}
 }
 
 // score returns every article's scores, indexed like m.slugs, in out (reused when large enough).
+//
+// Only the most informative query features are looked up: the ones carrying most of the
+// question's weight, and none found in a large share of the phrasings. Their postings are long
+// and add almost nothing to the ranking, and at 10,000 articles they would be most of the cost.
 func (m *matcher) score(q mquery, out []matchScores) []matchScores {
 	sc := scratchPool.Get().(*scratch)
 	defer scratchPool.Put(sc)
@@ -153,27 +177,33 @@ func (m *matcher) score(q mquery, out []matchScores) []matchScores {
 		sc.p = make([]float32, len(m.pOwner))
 	}
 	p := sc.p[:len(m.pOwner)]
-	clear(p)
+	touched := sc.touched[:0]
 	if cap(out) < len(m.slugs) {
 		out = make([]matchScores, len(m.slugs))
 	}
 	out = out[:len(m.slugs)]
 	clear(out)
-	for j, id := range q.vec.ids {
-		w := q.vec.ws[j]
-		for _, e := range m.pPost[id] {
+	maxDF := max(50, len(m.pOwner)/10)
+	for _, j := range q.order {
+		id, w := q.vec.ids[j], q.vec.ws[j]
+		post := m.pPost[id]
+		if len(post) > maxDF {
+			continue
+		}
+		for _, e := range post {
+			if p[e.i] == 0 {
+				touched = append(touched, e.i)
+			}
 			p[e.i] += w * e.w
 		}
 		for _, e := range m.cPost[id] {
 			out[e.i].cen += float64(w * e.w)
 		}
 	}
-	for i, s := range p {
-		if s == 0 {
-			continue
-		}
+	for _, i := range touched {
+		v := float64(p[i])
+		p[i] = 0
 		o := &out[m.pOwner[i]]
-		v := float64(s)
 		switch {
 		case v > o.knn1:
 			o.knn2, o.knn1 = o.knn1, v
@@ -181,5 +211,6 @@ func (m *matcher) score(q mquery, out []matchScores) []matchScores {
 			o.knn2 = v
 		}
 	}
+	sc.touched = touched
 	return out
 }

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // model is a trained matcher with its fusion. It is immutable; training builds a new one.
@@ -21,11 +22,18 @@ func (md *model) rank(norm string, exps []expansion, bl map[string]float64) []ca
 	q := md.m.prepare(norm, exps)
 	var buf [256]matchScores
 	ms := md.m.score(q, buf[:0])
-	return md.rankScores(ms, md.blByIndex(bl), q.known)
+	return md.rankScores(ms, md.blByIndex(bl), q)
 }
 
-func (md *model) rankScores(ms []matchScores, bl map[int32]float64, known float64) []candidate {
-	cs := candidates(ms, bl, known)
+// longRunes is the length from which a question counts fully as a long story.
+const longRunes = 80
+
+func lengthFeature(norm string) float64 {
+	return min(1, float64(utf8.RuneCountInString(norm))/longRunes)
+}
+
+func (md *model) rankScores(ms []matchScores, bl map[int32]float64, q mquery) []candidate {
+	cs := candidates(ms, bl, q.known, q.long)
 	md.f.rank(cs)
 	// A question that repeats a phrasing of exactly one article (its listed questions, its bank,
 	// an approved candidate) is a lookup, not a guess: the fusion never sees such a repeat while it
@@ -189,7 +197,7 @@ func (ix *Index) Calibrate() TrainStats {
 	c := ix.corpus()
 	md := ix.model
 	gen := ix.generation
-	var data []example
+	var data [][]example
 	st := TrainStats{Articles: len(c.slugs), Phrasings: len(c.always) + len(c.bank)}
 	sampled := 0
 	for _, b := range c.bank {
@@ -203,13 +211,13 @@ func (ix *Index) Calibrate() TrainStats {
 			fm := &model{m: buildMatcher(c.slugs, c.texts(k))}
 			for _, b := range c.bank {
 				if b.fold == k && b.sampled {
-					data = append(data, ix.examples(ctx, fm, b.text, b.article)...)
+					data = append(data, ix.examples(ctx, fm, b.text, b.article))
 					st.HeldOut++
 				}
 			}
 		}
 		for _, q := range negatives() {
-			data = append(data, ix.examples(ctx, md, ix.norm.Normalize(q), -1)...)
+			data = append(data, ix.examples(ctx, md, ix.norm.Normalize(q), -1))
 			st.Negatives++
 		}
 	}
@@ -278,7 +286,7 @@ func (ix *Index) examples(ctx context.Context, md *model, norm string, right int
 		return nil
 	}
 	q := md.m.prepare(norm, exps)
-	cs := candidates(md.m.score(q, nil), md.blByIndex(bl), q.known)
+	cs := candidates(md.m.score(q, nil), md.blByIndex(bl), q.known, q.long)
 	out := make([]example, len(cs))
 	for i, c := range cs {
 		out[i] = example{x: c.x, right: c.article == right}

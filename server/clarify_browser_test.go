@@ -12,11 +12,19 @@ import (
 // once approved, the same wording is answered directly.
 func TestClarifyChoiceAndApprovalInBrowser(t *testing.T) {
 	_, srv := testApp(t, nil)
-	const q = "被执行了怎么办"
-	r := post(t, srv.URL+"/api/v1/ask", "application/json", `{"question":"`+q+`"}`)
-	opts, _ := r.body["options"].([]any)
-	if r.body["intent"] != "clarify" || len(opts) < 2 {
-		t.Fatalf("premise: %q should be clarified, got %v", q, r.body)
+	// Vague questions that several articles could answer; which of them the engine asks about
+	// depends on the trained model, so the test takes the first that is clarified.
+	var q string
+	var opts []any
+	for _, cand := range []string{"对方欠钱不还怎么办", "员工受伤了", "欠款要不回来", "员工要走人", "被执行了怎么办", "合同出问题了", "公司被人告了"} {
+		r := post(t, srv.URL+"/api/v1/ask", "application/json", `{"question":"`+cand+`"}`)
+		if o, _ := r.body["options"].([]any); r.body["intent"] == "clarify" && len(o) >= 2 {
+			q, opts = cand, o
+			break
+		}
+	}
+	if q == "" {
+		t.Fatal("premise: none of the vague questions is clarified")
 	}
 	first := opts[0].(map[string]any)
 	title, slug := first["title"].(string), first["slug"].(string)
