@@ -61,8 +61,8 @@ func readLabelled(t *testing.T, path string) []labelled {
 // consultation questions and a held-out fold of the question bank (the matcher trained without
 // it). It prints the table in docs/SEARCH.md; run with -v. It never reads the blind set.
 func TestMatcherDesigns(t *testing.T) {
-	if testing.Short() {
-		t.Skip("design comparison")
+	if testing.Short() || raceEnabled {
+		t.Skip("a measurement (go test ./index -run TestMatcherDesigns -v), too slow under -short or -race")
 	}
 	shared := testenv.SharedDir(t)
 	as, err := kbfile.ReadFS(seed.FS(), ".")
@@ -188,20 +188,7 @@ func (ix *Index) topBy(design, q string) string {
 
 // TestPrintFusion prints the fusion fitted on the whole seed and how long training took.
 func TestPrintFusion(t *testing.T) {
-	as, err := kbfile.ReadFS(seed.FS(), ".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	norm, err := NewNormalizer()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix, _, err := Open(t.TempDir(), norm, NewSynonyms(DefaultLexicon()), as)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
-	ix.WaitCalibrated()
+	ix := SharedSeed(t)
 	st := ix.TrainStats()
 	t.Logf("training: %+v", st)
 	t.Logf("  top: %+.3f %+.3f %+.3f", ix.model.f.top[0], ix.model.f.top[1], ix.model.f.top[2])

@@ -37,8 +37,9 @@ func openIndex(t testing.TB, dir string, as []knowledge.Article) *index.Index {
 	return ix
 }
 
+// seedEngine is the engine over the shared, calibrated seed index; tests must only read from it.
 func seedEngine(t testing.TB) (*answer.Engine, *index.Index) {
 	t.Helper()
-	ix := openIndex(t, t.TempDir(), seedArticles(t))
+	ix := index.SharedSeed(t)
 	return answer.New(ix, ix, ix, answer.DefaultConfig()), ix
 }

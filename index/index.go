@@ -53,6 +53,8 @@ type Index struct {
 	trainStats TrainStats
 	generation int // counts matcher trainings
 
+	noCalibration bool
+
 	calMu      sync.Mutex
 	calRunning bool
 	calPending bool
@@ -100,9 +102,17 @@ const (
 	bodyTerms       = 6    // of those, how many are also looked up in the long body field
 )
 
+// Option changes how an index works.
+type Option func(*Index)
+
+// WithoutCalibration keeps the built-in fusion (fitted on the seed) instead of refitting it in the
+// background after start and after every change: for tests of other parts, and for machines that
+// cannot spare the CPU. The matcher still learns every change.
+func WithoutCalibration() Option { return func(ix *Index) { ix.noCalibration = true } }
+
 // Open opens or builds the index in dir for the given published articles (the store's current
 // state). It takes an exclusive lock on dir: one index directory is owned by one process.
-func Open(dir string, norm *Normalizer, syn *Synonyms, published []knowledge.Article) (*Index, OpenStats, error) {
+func Open(dir string, norm *Normalizer, syn *Synonyms, published []knowledge.Article, opts ...Option) (*Index, OpenStats, error) {
 	start := time.Now()
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, OpenStats{}, err
@@ -112,6 +122,9 @@ func Open(dir string, norm *Normalizer, syn *Synonyms, published []knowledge.Art
 		return nil, OpenStats{}, err
 	}
 	ix := &Index{dir: dir, norm: norm, syn: syn, lock: lock}
+	for _, o := range opts {
+		o(ix)
+	}
 	stats, err := ix.open(published)
 	if err != nil {
 		lock.Close()
@@ -333,7 +346,7 @@ func (ix *Index) Upsert(a knowledge.Article) error {
 	ix.removeDoc(a.Slug)
 	ix.addDoc(a)
 	ix.reweight()
-	ix.train()
+	ix.learn(a.Slug)
 	ix.recalibrate()
 	return ix.saveFingerprint()
 }
@@ -351,7 +364,7 @@ func (ix *Index) deleteLocked(slug string) error {
 	}
 	ix.removeDoc(slug)
 	ix.reweight()
-	ix.train()
+	ix.learn(slug)
 	ix.recalibrate()
 	return ix.saveFingerprint()
 }

@@ -26,7 +26,7 @@ func topSlug(t *testing.T, ix *index.Index, q string) string {
 // Traditional characters, Taiwan wording and full-width digits find what their simplified,
 // half-width forms find.
 func TestTraditionalAndFullWidthMatchSimplified(t *testing.T) {
-	ix := openIndex(t, t.TempDir(), seedArticles(t))
+	ix := index.SharedSeed(t)
 	pairs := [][2]string{
 		{"公司帳戶被法院凍結了怎麼辦", "公司账户被法院冻结了怎么办"},
 		{"員工加班費怎麼計算", "员工加班费怎么计算"},
@@ -44,7 +44,7 @@ func TestTraditionalAndFullWidthMatchSimplified(t *testing.T) {
 
 // Query syntax typed by a user is plain text: no error, no field or regexp interpretation.
 func TestQuerySyntaxIsPlainText(t *testing.T) {
-	ix := openIndex(t, t.TempDir(), seedArticles(t))
+	ix := index.SharedSeed(t)
 	for _, q := range []string{`+加班 -工资`, `title:加班`, `/.*/`, `"未闭合`, `加班^100`, `(`, `*`, `AND OR NOT`, `slug:labor-overtime-pay`} {
 		if _, err := ix.Search(context.Background(), q, 5); err != nil {
 			t.Errorf("%q: %v", q, err)
@@ -56,7 +56,7 @@ func TestQuerySyntaxIsPlainText(t *testing.T) {
 }
 
 func TestScoresAreNormalised(t *testing.T) {
-	ix := openIndex(t, t.TempDir(), seedArticles(t))
+	ix := index.SharedSeed(t)
 	for _, q := range []string{"加班费", "公司账户被冻结", "红烧肉怎么做", "竞业限制补偿金每月多少"} {
 		res, err := ix.Search(context.Background(), q, 5)
 		if err != nil {

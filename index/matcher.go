@@ -29,6 +29,10 @@ type matcher struct {
 	pOwner []int32 // phrasing → article index
 	slugs  []string
 	bySlug map[string]int32
+	// removed lists the articles dropped since the last full training (learn): their postings
+	// stay until then, and score leaves them out.
+	removed []int32
+	deleted []bool // by article index
 }
 
 type posting struct {
@@ -67,7 +71,7 @@ var scratchPool = sync.Pool{New: func() any { return &scratch{} }}
 
 // buildMatcher trains a matcher from texts whose counts are filled.
 func buildMatcher(slugs []string, texts []trainingText) *matcher {
-	m := &matcher{slugs: slugs, bySlug: make(map[string]int32, len(slugs))}
+	m := &matcher{slugs: slugs, bySlug: make(map[string]int32, len(slugs)), deleted: make([]bool, len(slugs))}
 	for i, s := range slugs {
 		m.bySlug[s] = int32(i)
 	}
@@ -183,7 +187,7 @@ func (m *matcher) score(q mquery, out []matchScores) []matchScores {
 	}
 	out = out[:len(m.slugs)]
 	clear(out)
-	maxDF := max(50, len(m.pOwner)/10)
+	maxDF := max(500, len(m.pOwner)/50)
 	for _, j := range q.order {
 		id, w := q.vec.ids[j], q.vec.ws[j]
 		post := m.pPost[id]
@@ -203,6 +207,9 @@ func (m *matcher) score(q mquery, out []matchScores) []matchScores {
 	for _, i := range touched {
 		v := float64(p[i])
 		p[i] = 0
+		if m.deleted[m.pOwner[i]] {
+			continue
+		}
 		o := &out[m.pOwner[i]]
 		switch {
 		case v > o.knn1:
@@ -212,5 +219,60 @@ func (m *matcher) score(q mquery, out []matchScores) []matchScores {
 		}
 	}
 	sc.touched = touched
+	for _, a := range m.removed {
+		out[a] = matchScores{}
+	}
 	return out
+}
+
+// removeArticle drops an article from the results until the next full training.
+func (m *matcher) removeArticle(slug string) {
+	i, ok := m.bySlug[slug]
+	if !ok {
+		return
+	}
+	delete(m.bySlug, slug)
+	m.deleted[i] = true
+	m.removed = append(m.removed, i)
+}
+
+// addArticle appends an article and its texts (counts filled) to the matcher. Grams the
+// vocabulary has not seen get the weight of a gram found once.
+func (m *matcher) addArticle(slug string, texts []trainingText) {
+	a := int32(len(m.slugs))
+	m.slugs = append(m.slugs, slug)
+	m.deleted = append(m.deleted, false)
+	m.bySlug[slug] = a
+	n := float64(len(m.pOwner) + len(texts))
+	centroid := map[int32]float64{}
+	for _, t := range texts {
+		for g := range t.counts {
+			if _, ok := m.voc.ids[g]; !ok {
+				m.voc.ids[g] = int32(len(m.voc.idf))
+				idf := float32(math.Log(1 + n))
+				m.voc.idf = append(m.voc.idf, idf)
+				m.maxIDF = max(m.maxIDF, idf)
+				m.pPost = append(m.pPost, nil)
+				m.cPost = append(m.cPost, nil)
+			}
+		}
+		vec, _ := m.voc.vector(t.counts, m.maxIDF)
+		ph := int32(len(m.pOwner))
+		m.pOwner = append(m.pOwner, a)
+		for j, id := range vec.ids {
+			m.pPost[id] = append(m.pPost[id], posting{ph, vec.ws[j]})
+			centroid[id] += float64(vec.ws[j])
+		}
+	}
+	var norm float64
+	for _, w := range centroid {
+		norm += w * w
+	}
+	if norm == 0 {
+		return
+	}
+	inv := 1 / math.Sqrt(norm)
+	for id, w := range centroid {
+		m.cPost[id] = append(m.cPost[id], posting{a, float32(w * inv)})
+	}
 }

@@ -128,31 +128,49 @@ type bankText struct {
 	sampled bool // used to fit the fusion
 }
 
-// corpus gathers the training texts of the current docs. The caller holds ix.mu.
-func (ix *Index) corpus() corpus {
-	var c corpus
+// snapshot is the articles' normalised training texts, copied under the lock so that the work
+// on them (n-grams, matchers, calibration) runs without it.
+type snapshot struct {
+	slugs []string
+	base  [][]string
+	bank  [][]string
+}
+
+// snapshot copies the current docs' training texts. The caller holds ix.mu.
+func (ix *Index) snapshot() snapshot {
+	var sn snapshot
 	for s := range ix.docs {
-		c.slugs = append(c.slugs, s)
+		sn.slugs = append(sn.slugs, s)
 	}
-	sort.Strings(c.slugs)
+	sort.Strings(sn.slugs)
+	for _, s := range sn.slugs {
+		d := ix.docs[s]
+		sn.base = append(sn.base, d.learnBase)
+		sn.bank = append(sn.bank, d.learnBank)
+	}
+	return sn
+}
+
+// corpus computes the n-grams of a snapshot, with the lexicon's expansions.
+func (ix *Index) corpus(sn snapshot) corpus {
+	c := corpus{slugs: sn.slugs}
 	text := func(article int, n string) trainingText {
 		return trainingText{article: int32(article), text: n, counts: counts(n, ix.syn.match(n)), weight: 1}
 	}
-	for i, s := range c.slugs {
-		d := ix.docs[s]
-		for _, n := range d.learnBase {
+	for i, s := range sn.slugs {
+		for _, n := range sn.base[i] {
 			c.always = append(c.always, text(i, n))
 		}
-		for _, n := range d.learnBank {
+		for _, n := range sn.bank[i] {
 			h := fnv.New32a()
 			h.Write([]byte(s + "\x00" + n))
 			c.bank = append(c.bank, bankText{trainingText: text(i, n), fold: int(h.Sum32() % folds)})
 		}
 	}
 	// Spread the sample evenly: every n-th bank phrasing, n chosen from the bank's size.
-	step := max(1, (len(c.bank)+calibrationSample-1)/calibrationSample)
+	n := step(len(c.bank))
 	for i := range c.bank {
-		c.bank[i].sampled = i%step == 0
+		c.bank[i].sampled = i%n == 0
 	}
 	return c
 }
@@ -168,12 +186,12 @@ func (c *corpus) texts(k int) []trainingText {
 	return out
 }
 
-// train rebuilds the matcher from the current docs, keeping the current fusion. It is fast (tens
-// of milliseconds for the seed), so a publish is searchable at once; calibrate refits the fusion
-// afterwards. The caller holds ix.mu for writing.
+// train builds the matcher from the current docs, keeping the current fusion. Open uses it; a
+// change to one article updates the matcher in place (learn) and leaves the full retraining to
+// the background. The caller holds ix.mu for writing.
 func (ix *Index) train() {
 	start := time.Now()
-	c := ix.corpus()
+	c := ix.corpus(ix.snapshot())
 	md := &model{m: buildMatcher(c.slugs, c.texts(-1)), f: defaultFusion}
 	if ix.model != nil {
 		md.f = ix.model.f
@@ -184,9 +202,35 @@ func (ix *Index) train() {
 	ix.generation++
 }
 
-// Calibrate refits the fusion on cross-validation folds of the question bank and on questions no
-// article answers. It holds only the read lock while it works, so asks go on; the new fusion is
-// swapped in at the end. Open and every change start it in the background (see recalibrate).
+// learn updates the matcher for one changed article at once: its old phrasings are dropped and
+// its new ones added, in milliseconds, so that a publish is searchable immediately and an approved
+// phrasing is found by the next ask. The vocabulary's weights catch up at the next full training,
+// which the change starts in the background. The caller holds ix.mu for writing.
+func (ix *Index) learn(slug string) {
+	if ix.model == nil {
+		ix.train()
+		return
+	}
+	start := time.Now()
+	m := ix.model.m // changed in place: the write lock keeps every search out meanwhile
+	m.removeArticle(slug)
+	if d := ix.docs[slug]; d != nil {
+		var texts []trainingText
+		for _, n := range append(append([]string{}, d.learnBase...), d.learnBank...) {
+			texts = append(texts, trainingText{text: n, counts: counts(n, ix.syn.match(n)), weight: 1})
+		}
+		m.addArticle(slug, texts)
+	}
+	ix.model = &model{m: m, f: ix.model.f}
+	ix.trainStats.MatcherTook = time.Since(start)
+	ix.generation++
+}
+
+// Calibrate retrains the matcher from scratch and refits the fusion on cross-validation folds of
+// the question bank and on questions no article answers. It copies the training texts under the
+// read lock and works without the lock, taking it only for each Bleve search and for the swap at
+// the end, so asks and publishes go on meanwhile. Open and every change start it in the
+// background (see recalibrate).
 func (ix *Index) Calibrate() TrainStats {
 	start := time.Now()
 	ix.mu.RLock()
@@ -194,18 +238,21 @@ func (ix *Index) Calibrate() TrainStats {
 		ix.mu.RUnlock()
 		return TrainStats{}
 	}
-	c := ix.corpus()
-	md := ix.model
+	sn := ix.snapshot()
 	gen := ix.generation
-	var data [][]example
+	ix.mu.RUnlock()
+
+	c := ix.corpus(sn)
+	full := &model{m: buildMatcher(c.slugs, c.texts(-1)), f: defaultFusion}
 	st := TrainStats{Articles: len(c.slugs), Phrasings: len(c.always) + len(c.bank)}
+	var data [][]example
 	sampled := 0
 	for _, b := range c.bank {
 		if b.sampled {
 			sampled++
 		}
 	}
-	if sampled >= minCalibration && md != nil {
+	if sampled >= minCalibration {
 		ctx := context.Background()
 		for k := 0; k < folds; k++ {
 			fm := &model{m: buildMatcher(c.slugs, c.texts(k))}
@@ -217,26 +264,32 @@ func (ix *Index) Calibrate() TrainStats {
 			}
 		}
 		for _, q := range negatives() {
-			data = append(data, ix.examples(ctx, md, ix.norm.Normalize(q), -1))
+			data = append(data, ix.examples(ctx, full, ix.norm.Normalize(q), -1))
 			st.Negatives++
 		}
 	}
-	ix.mu.RUnlock()
-	if st.HeldOut == 0 {
-		return st
+	var f fusion
+	if st.HeldOut > 0 {
+		f = fitFusion(data)
+		st.Calibrated = true
 	}
-	f := fitFusion(data)
-	st.Calibrated = true
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	if ix.model != nil {
-		// The matcher may have been retrained meanwhile; the fusion is fitted on features that do
-		// not depend on which articles exist, so it applies to the newer matcher too.
-		ix.model = &model{m: ix.model.m, f: f}
+	if ix.model == nil || ix.bi == nil {
+		return st
 	}
+	m := ix.model.m
+	if gen == ix.generation {
+		m = full.m // nothing changed meanwhile: the full training replaces the incremental one
+	} else {
+		st.Stale = true // another calibration follows (recalibrate)
+	}
+	if !st.Calibrated {
+		f = ix.model.f
+	}
+	ix.model = &model{m: m, f: f}
 	st.MatcherTook = ix.trainStats.MatcherTook
 	st.Took = time.Since(start)
-	st.Stale = gen != ix.generation
 	ix.trainStats = st
 	return st
 }
@@ -244,6 +297,9 @@ func (ix *Index) Calibrate() TrainStats {
 // recalibrate runs Calibrate in the background, at most one at a time; changes made while one
 // runs start one more afterwards.
 func (ix *Index) recalibrate() {
+	if ix.noCalibration {
+		return
+	}
 	ix.calMu.Lock()
 	if ix.closed {
 		ix.calMu.Unlock()
@@ -278,10 +334,16 @@ func (ix *Index) recalibrate() {
 func (ix *Index) WaitCalibrated() { ix.calWG.Wait() }
 
 // examples labels the candidates of one held-out question; right is the article that answers it,
-// or -1 for none.
+// or -1 for none. It takes the read lock for the Bleve search only.
 func (ix *Index) examples(ctx context.Context, md *model, norm string, right int32) []example {
 	exps := ix.syn.match(norm)
+	ix.mu.RLock()
+	if ix.bi == nil {
+		ix.mu.RUnlock()
+		return nil
+	}
 	bl, err := ix.bleveRerank(ctx, norm, exps, map[string]bool{})
+	ix.mu.RUnlock()
 	if err != nil {
 		return nil
 	}
@@ -300,3 +362,6 @@ func (ix *Index) TrainStats() TrainStats {
 	defer ix.mu.RUnlock()
 	return ix.trainStats
 }
+
+// step is the stride of the calibration sample through a bank of n phrasings.
+func step(n int) int { return max(1, (n+calibrationSample-1)/calibrationSample) }

@@ -34,6 +34,9 @@ type Config struct {
 	CourtsFile    string        // JSON list of the intake form's cities and courts, else the Liaoning seed
 	WSMaxFrame    int           // largest chat WebSocket frame, bytes
 	WSConnsPerIP  int           // chat WebSocket connections per client address; lifted with RateLimit 0
+	// Calibrate refits the answer confidence in the background after start and after every
+	// change to the articles; off, the calibration fitted on the seed (built in) serves.
+	Calibrate bool
 }
 
 // DefaultConfig is what `go run ./server` uses on a fresh machine.
@@ -51,6 +54,7 @@ func DefaultConfig() Config {
 		PasswordCost:  11,
 		WSMaxFrame:    16 << 10,
 		WSConnsPerIP:  20,
+		Calibrate:     true,
 	}
 }
 
@@ -81,6 +85,7 @@ var envVars = []envSpec{
 	{"COURTDESK_WS_MAX_FRAME", func(c *Config, v string) (err error) { c.WSMaxFrame, err = strconv.Atoi(v); return }},
 	{"COURTDESK_WS_CONNS_PER_IP", func(c *Config, v string) (err error) { c.WSConnsPerIP, err = strconv.Atoi(v); return }},
 	{"COURTDESK_PASSWORD_COST", func(c *Config, v string) (err error) { c.PasswordCost, err = strconv.Atoi(v); return }},
+	{"COURTDESK_CALIBRATE", func(c *Config, v string) (err error) { c.Calibrate, err = strconv.ParseBool(v); return }},
 	{"COURTDESK_MAX_BODY_BYTES", func(c *Config, v string) (err error) { c.MaxBodyBytes, err = strconv.ParseInt(v, 10, 64); return }},
 }
 

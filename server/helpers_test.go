@@ -16,7 +16,8 @@ func testApp(t *testing.T, mutate func(*Config)) (*app, *httptest.Server) {
 	cfg.DataDir = t.TempDir()
 	cfg.AdminPassword = "correct-horse-battery"
 	cfg.RateLimit = 0
-	cfg.PasswordCost = 4 // bcrypt's minimum: the race detector makes the default cost take seconds
+	cfg.PasswordCost = 4  // bcrypt's minimum: the race detector makes the default cost take seconds
+	cfg.Calibrate = false // the built-in seed calibration; the index package tests calibration itself
 	if mutate != nil {
 		mutate(&cfg)
 	}

@@ -82,7 +82,11 @@ func build(ctx context.Context, cfg *Config, log *slog.Logger, out io.Writer) (*
 		return fail(err)
 	}
 	syn := index.NewSynonyms(groups)
-	ix, stats, err := index.Open(cfg.indexDir(), norm, syn, published)
+	var opts []index.Option
+	if !cfg.Calibrate {
+		opts = append(opts, index.WithoutCalibration())
+	}
+	ix, stats, err := index.Open(cfg.indexDir(), norm, syn, published, opts...)
 	if err != nil {
 		return fail(fmt.Errorf("index: %w", err))
 	}
