@@ -2,6 +2,7 @@ package index
 
 import (
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -114,22 +115,7 @@ func buildMatcher(slugs []string, texts []trainingText) *matcher {
 		}
 	}
 	for a, c := range centroids {
-		var norm float64
-		for _, w := range c {
-			norm += w * w
-		}
-		if norm == 0 {
-			continue
-		}
-		inv := 1 / math.Sqrt(norm)
-		ids := make([]int32, 0, len(c))
-		for id := range c {
-			ids = append(ids, id)
-		}
-		sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
-		for _, id := range ids {
-			m.cPost[id] = append(m.cPost[id], posting{int32(a), float32(c[id] * inv)})
-		}
+		m.appendCentroid(int32(a), c)
 	}
 	return m
 }
@@ -264,15 +250,26 @@ func (m *matcher) addArticle(slug string, texts []trainingText) {
 			centroid[id] += float64(vec.ws[j])
 		}
 	}
+	m.appendCentroid(a, centroid)
+}
+
+// appendCentroid normalises article a's summed phrasing vector and adds it to the centroid
+// postings, in feature order so that training is reproducible.
+func (m *matcher) appendCentroid(a int32, c map[int32]float64) {
 	var norm float64
-	for _, w := range centroid {
+	for _, w := range c {
 		norm += w * w
 	}
 	if norm == 0 {
 		return
 	}
 	inv := 1 / math.Sqrt(norm)
-	for id, w := range centroid {
-		m.cPost[id] = append(m.cPost[id], posting{a, float32(w * inv)})
+	ids := make([]int32, 0, len(c))
+	for id := range c {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		m.cPost[id] = append(m.cPost[id], posting{a, float32(c[id] * inv)})
 	}
 }

@@ -85,12 +85,17 @@ func (c *client) ask(id, text string) {
 		c.fail(id, err)
 		return
 	}
-	// The ack goes out before the engine runs: the question is safe once it is stored.
+	c.ackThenAnswer(id, p, func() error { _, err := c.hub.conv.Answer(ctx, p.Message); return err })
+}
+
+// ackThenAnswer acknowledges a stored question and then, when the bot answers in this mode, runs
+// answer. The ack goes out before the engine runs: the question is safe once it is stored.
+func (c *client) ackThenAnswer(id string, p conversation.Posted, answer func() error) {
 	c.enqueue(ackFrame{Type: "ack", ReplyTo: id, Seq: p.Message.Seq, Mode: p.Message.Mode, Duplicate: p.Duplicate})
 	if !p.NeedsAnswer {
 		return
 	}
-	if _, err := c.hub.conv.Answer(ctx, p.Message); err != nil {
+	if err := answer(); err != nil {
 		c.fail(id, err)
 	}
 }
@@ -104,13 +109,7 @@ func (c *client) choose(id, question, slug string) {
 		c.fail(id, err)
 		return
 	}
-	c.enqueue(ackFrame{Type: "ack", ReplyTo: id, Seq: p.Message.Seq, Mode: p.Message.Mode, Duplicate: p.Duplicate})
-	if !p.NeedsAnswer {
-		return
-	}
-	if _, err := c.hub.conv.AnswerChoice(ctx, p.Message, res); err != nil {
-		c.fail(id, err)
-	}
+	c.ackThenAnswer(id, p, func() error { _, err := c.hub.conv.AnswerChoice(ctx, p.Message, res); return err })
 }
 
 func (c *client) escalate(f inFrame) {
