@@ -116,3 +116,41 @@ func TestHelpfulAnswerProposesItsQuestion(t *testing.T) {
 }
 
 func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
+
+// A judge who answers an escalated question with a knowledge-base link proposes that question as a
+// phrasing of the linked article.
+func TestJudgeReplyLinkProposesTheQuestion(t *testing.T) {
+	a, srv := testApp(t, nil)
+	addJudge(t, a, "judge.li", "沈阳市中级人民法院")
+	judge := newAPIClient(t, srv.URL)
+	if judge.login("judge.li", "password-judge.li") != 200 {
+		t.Fatal("judge login")
+	}
+	admin := newAPIClient(t, srv.URL)
+	admin.login("admin", "correct-horse-battery")
+	ent := dialChat(t, srv, "")
+	ent.hello()
+	ent.ask("q1", "我想请法官看看")
+	const question = "供货商一直拖着不给发票，我们能不能先扣着尾款不付"
+	ent.send(map[string]any{"type": "escalate", "id": "e1", "form": validForm(question)})
+	ent.untilType("escalation_status")
+	ts := judge.tickets("")
+	if len(ts) != 1 {
+		t.Fatalf("queue %v", ts)
+	}
+	path := "/api/v1/judge/tickets/" + itoa64(int64(ts[0]["id"].(float64)))
+	if code, out := judge.do("POST", path+"/claim", nil); code != 200 {
+		t.Fatalf("claim: %d %v", code, out)
+	}
+	if pendingCandidate(t, admin, question) != nil {
+		t.Fatal("premise: no candidate before the reply")
+	}
+	reply := "您好，可以先了解不安抗辩的条件：[不安抗辩权](/kb/contract-insecurity-defense)，并保留催要发票的记录。"
+	if code, out := judge.do("POST", path+"/reply", map[string]string{"text": reply}); code != 200 {
+		t.Fatalf("reply: %d %v", code, out)
+	}
+	c := pendingCandidate(t, admin, question)
+	if c == nil || c["slug"] != "contract-insecurity-defense" || c["source"] != "judge" || c["ref"] == "" {
+		t.Fatalf("candidate after the judge's reply: %v", c)
+	}
+}
