@@ -43,8 +43,8 @@ type fusion struct {
 
 // defaultFusion is the fit on the seed knowledge base (go test ./index -run TestPrintFusion -v).
 // It serves when the articles carry too few bank phrasings to fit on, as in a fresh test fixture.
-var defaultFusion = fusion{w: [nFeatures]float64{0.927, 0.793, 0.776, 2.053, 0.966, 0.878, 0.685, 1.648, 2.795, 0.687, 0.311, -5.744},
-	top: [3]float64{1.482, -0.133, 1.016}}
+var defaultFusion = fusion{w: [nFeatures]float64{0.881, 0.762, 0.710, 2.230, 1.027, 0.832, 0.504, 1.572, 2.578, 0.738, 0.300, -5.469},
+	top: [3]float64{1.369, -0.079, 0.832}}
 
 func (f *fusion) prob(x *[nFeatures]float64) float64 {
 	var z float64

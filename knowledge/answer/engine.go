@@ -112,7 +112,7 @@ type Config struct {
 // DefaultConfig is the policy the service ships with.
 func DefaultConfig() Config {
 	return Config{AnswerProb: 0.6, ClarifyMass: 0.12, CloseRatio: 0.6, SureProb: 0.85, OptionProb: 0.03, SoleProb: 0.35,
-		NonLegalProb: 0.75, UncoveredProb: 0.8, MaxSources: 5}
+		NonLegalProb: 0.75, UncoveredProb: 0.9, MaxSources: 5}
 }
 
 // Engine answers questions. It is safe for concurrent use.
