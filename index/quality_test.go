@@ -254,7 +254,7 @@ const tableHead = "| set | answerable | top-1 | top-3 | answered right | answere
 // blindSHA256 freezes testdata/blind.jsonl: written from topics.json alone before any tuning, it
 // must not change afterwards.
 const (
-	realDevResolvedFloor  = 0.60
+	realDevResolvedFloor = 0.60
 	// Of real-dev's 22 "uncovered" items, several (annual leave, maternity, shop leases) are covered
 	// since the breadth issue's 30 articles; the labels are fixed, so those now count as misses.
 	realDevUncoveredFloor = 0.55
