@@ -143,7 +143,7 @@ func (ix *Index) topBy(design, q string) string {
 	defer ix.mu.RUnlock()
 	n := ix.norm.Normalize(q)
 	exps := ix.syn.match(n)
-	bl, _ := ix.bleveRerank(context.Background(), n, exps, map[string]bool{})
+	bl, _ := ix.bleveRerank(context.Background(), n, ix.queryTokens(n), exps, map[string]bool{})
 	md := ix.model
 	mq := md.m.prepare(n, exps)
 	ms := md.m.score(mq, nil)

@@ -2,6 +2,7 @@ package index
 
 import (
 	"math"
+	"sort"
 	"unicode"
 	"unicode/utf8"
 )
@@ -140,12 +141,15 @@ func (s *sparse) normalize() {
 	}
 }
 
-func (s *sparse) sortByID() {
-	// Insertion sort is enough: vectors hold tens to a few hundred features.
-	for i := 1; i < len(s.ids); i++ {
-		for j := i; j > 0 && s.ids[j] < s.ids[j-1]; j-- {
-			s.ids[j], s.ids[j-1] = s.ids[j-1], s.ids[j]
-			s.ws[j], s.ws[j-1] = s.ws[j-1], s.ws[j]
-		}
-	}
+// sortByID orders the features by id; a long story has several hundred, too many for an
+// insertion sort.
+func (s *sparse) sortByID() { sort.Sort(byID{s}) }
+
+type byID struct{ s *sparse }
+
+func (b byID) Len() int           { return len(b.s.ids) }
+func (b byID) Less(i, j int) bool { return b.s.ids[i] < b.s.ids[j] }
+func (b byID) Swap(i, j int) {
+	b.s.ids[i], b.s.ids[j] = b.s.ids[j], b.s.ids[i]
+	b.s.ws[i], b.s.ws[j] = b.s.ws[j], b.s.ws[i]
 }

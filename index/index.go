@@ -301,14 +301,15 @@ func (ix *Index) addDoc(a knowledge.Article) {
 	parts = append(parts, strings.Join(a.Tags, " "), a.Summary, strings.Join(a.LegalBasis, " "))
 	d.text = ix.norm.Normalize(strings.Join(parts, "\n"))
 	d.tokens = ix.internSet(d.text)
-	for _, p := range append([]string{a.Title}, a.Questions...) {
-		d.phrasings = append(d.phrasings, phrasing{tokens: ix.internSet(ix.norm.Normalize(p))})
+	// learnBase starts with the title and the questions, normalised once for both uses.
+	for _, p := range phrasingsOf(knowledge.Article{Title: a.Title, Questions: a.Questions, Tags: a.Tags}) {
+		d.learnBase = append(d.learnBase, ix.norm.Normalize(p))
+	}
+	for _, n := range d.learnBase[:1+len(a.Questions)] {
+		d.phrasings = append(d.phrasings, phrasing{tokens: ix.internSet(n)})
 	}
 	for _, id := range d.tokens {
 		ix.df[id]++
-	}
-	for _, p := range phrasingsOf(knowledge.Article{Title: a.Title, Questions: a.Questions, Tags: a.Tags}) {
-		d.learnBase = append(d.learnBase, ix.norm.Normalize(p))
 	}
 	for _, p := range a.Phrasings {
 		d.learnBank = append(d.learnBank, ix.norm.Normalize(p))

@@ -46,7 +46,6 @@ type trainingText struct {
 	article int32
 	text    string             // normalised
 	counts  map[string]float64 // its n-grams with lexicon expansions; filled once, shared by folds
-	weight  float64
 }
 
 // phrasingsOf lists the texts an article is learned from: its title, listed questions, question
@@ -76,11 +75,9 @@ func buildMatcher(slugs []string, texts []trainingText) *matcher {
 	for i, s := range slugs {
 		m.bySlug[s] = int32(i)
 	}
-	raw := make([]map[string]float64, len(texts))
 	df := map[string]int{}
-	for i, t := range texts {
-		raw[i] = t.counts
-		for g := range raw[i] {
+	for _, t := range texts {
+		for g := range t.counts {
 			df[g]++
 		}
 	}
@@ -102,7 +99,7 @@ func buildMatcher(slugs []string, texts []trainingText) *matcher {
 	m.pOwner = make([]int32, len(texts))
 	centroids := make([]map[int32]float64, len(slugs))
 	for i, t := range texts {
-		vec, _ := m.voc.vector(raw[i], m.maxIDF)
+		vec, _ := m.voc.vector(t.counts, m.maxIDF)
 		m.pOwner[i] = t.article
 		c := centroids[t.article]
 		if c == nil {
@@ -111,7 +108,7 @@ func buildMatcher(slugs []string, texts []trainingText) *matcher {
 		}
 		for j, id := range vec.ids {
 			m.pPost[id] = append(m.pPost[id], posting{int32(i), vec.ws[j]})
-			c[id] += float64(vec.ws[j]) * t.weight
+			c[id] += float64(vec.ws[j])
 		}
 	}
 	for a, c := range centroids {

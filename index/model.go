@@ -157,7 +157,7 @@ func (ix *Index) snapshot() snapshot {
 func (ix *Index) corpus(sn snapshot) corpus {
 	c := corpus{slugs: sn.slugs}
 	text := func(article int, n string) trainingText {
-		return trainingText{article: int32(article), text: n, counts: counts(n, ix.syn.match(n)), weight: 1}
+		return trainingText{article: int32(article), text: n, counts: counts(n, ix.syn.match(n))}
 	}
 	for i, s := range sn.slugs {
 		for _, n := range sn.base[i] {
@@ -219,7 +219,7 @@ func (ix *Index) learn(slug string) {
 	if d := ix.docs[slug]; d != nil {
 		var texts []trainingText
 		for _, n := range append(append([]string{}, d.learnBase...), d.learnBank...) {
-			texts = append(texts, trainingText{text: n, counts: counts(n, ix.syn.match(n)), weight: 1})
+			texts = append(texts, trainingText{text: n, counts: counts(n, ix.syn.match(n))})
 		}
 		m.addArticle(slug, texts)
 	}
@@ -350,7 +350,7 @@ func (ix *Index) examples(ctx context.Context, md *model, norm string, right int
 		ix.mu.RUnlock()
 		return nil
 	}
-	bl, err := ix.bleveRerank(ctx, norm, exps, map[string]bool{})
+	bl, err := ix.bleveRerank(ctx, norm, ix.queryTokens(norm), exps, map[string]bool{})
 	ix.mu.RUnlock()
 	if err != nil {
 		return nil

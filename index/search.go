@@ -93,7 +93,8 @@ func (ix *Index) Search(ctx context.Context, question string, limit int) (answer
 	}
 	exps := ix.syn.match(norm)
 	matched := map[string]bool{}
-	bl, err := ix.bleveRerank(ctx, norm, exps, matched)
+	qtoks := ix.queryTokens(norm)
+	bl, err := ix.bleveRerank(ctx, norm, qtoks, exps, matched)
 	if err != nil {
 		return res, err
 	}
@@ -106,10 +107,13 @@ func (ix *Index) Search(ctx context.Context, question string, limit int) (answer
 		if d == nil {
 			continue
 		}
-		res.Hits = append(res.Hits, answer.Hit{Article: d.art, Score: math.Round(c.p*1000) / 1000,
-			Passage: ix.passage(norm, exps, d)})
+		h := answer.Hit{Article: d.art, Score: math.Round(c.p*1000) / 1000}
+		if len(res.Hits) == 0 {
+			h.Passage = ix.passage(norm, exps, d) // only the best hit can answer
+		}
+		res.Hits = append(res.Hits, h)
 	}
-	for _, t := range ix.queryTokens(norm) {
+	for _, t := range qtoks {
 		if matched[t] {
 			res.Terms = append(res.Terms, t)
 		}
@@ -118,10 +122,10 @@ func (ix *Index) Search(ctx context.Context, question string, limit int) (answer
 }
 
 // bleveRerank finds candidates with Bleve over the article fields and reranks them by how much
-// of the question their wording covers. It returns each candidate's score in 0..1, keyed by slug.
+// of the question their wording covers (qtoks: ix.queryTokens(norm)). It returns each
+// candidate's score in 0..1, keyed by slug.
 // The caller holds ix.mu.
-func (ix *Index) bleveRerank(ctx context.Context, norm string, exps []expansion, matched map[string]bool) (map[string]float64, error) {
-	qtoks := ix.queryTokens(norm)
+func (ix *Index) bleveRerank(ctx context.Context, norm string, qtoks []string, exps []expansion, matched map[string]bool) (map[string]float64, error) {
 	if len(qtoks) == 0 {
 		return nil, nil
 	}

@@ -13,7 +13,8 @@ type Hit struct {
 	// calibrated on questions the matcher did not learn from, so it is comparable across
 	// questions, which a raw search-engine score is not.
 	Score float64
-	// Passage is the part of the article that best matches the question.
+	// Passage is the part of the article that best matches the question; set on the best hit
+	// only, the one that may answer.
 	Passage Passage
 }
 
