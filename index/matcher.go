@@ -170,7 +170,7 @@ func (m *matcher) score(q mquery, out []matchScores) []matchScores {
 	}
 	out = out[:len(m.slugs)]
 	clear(out)
-	maxDF := max(500, len(m.pOwner)/50)
+	maxDF := maxPostings(len(m.pOwner))
 	for _, j := range q.order {
 		id, w := q.vec.ids[j], q.vec.ws[j]
 		post := m.pPost[id]
@@ -187,13 +187,15 @@ func (m *matcher) score(q mquery, out []matchScores) []matchScores {
 			out[e.i].cen += float64(w * e.w)
 		}
 	}
+	removed := len(m.removed) > 0
 	for _, i := range touched {
 		v := float64(p[i])
 		p[i] = 0
-		if m.deleted[m.pOwner[i]] {
+		a := m.pOwner[i]
+		if removed && m.deleted[a] {
 			continue
 		}
-		o := &out[m.pOwner[i]]
+		o := &out[a]
 		switch {
 		case v > o.knn1:
 			o.knn2, o.knn1 = o.knn1, v
@@ -207,6 +209,12 @@ func (m *matcher) score(q mquery, out []matchScores) []matchScores {
 	}
 	return out
 }
+
+// maxPostings is the longest posting list a question looks up among n training texts. A feature
+// found in more texts than that is as common as a stop word there and barely moves the ranking;
+// the seed (about 6,000 texts) keeps every feature in at most 500 of them, and at 10,000
+// articles the bound is what keeps a question's posting walk short.
+func maxPostings(n int) int { return max(500, n/200) }
 
 // removeArticle drops an article from the results until the next full training.
 func (m *matcher) removeArticle(slug string) {

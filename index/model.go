@@ -18,14 +18,9 @@ type model struct {
 	f fusion
 }
 
-// rank scores every candidate article for a normalised question, most probable first. bl holds
-// the Bleve rerank scores by slug.
-func (md *model) rank(norm string, exps []expansion, bl map[string]float64) []candidate {
-	q := md.m.prepare(norm, exps)
-	var buf [256]matchScores
-	ms := md.m.score(q, buf[:0])
-	return md.rankScores(ms, md.blByIndex(bl), q)
-}
+// parallelTexts is the training-text count from which a search scores the matcher in a goroutine
+// of its own, beside Bleve (Index.Search).
+const parallelTexts = 50000
 
 // longRunes is the length from which a question counts fully as a long story.
 const longRunes = 80
@@ -34,6 +29,8 @@ func lengthFeature(norm string) float64 {
 	return min(1, float64(utf8.RuneCountInString(norm))/longRunes)
 }
 
+// rankScores ranks the candidate articles for a question from the matcher's scores ms and the
+// Bleve rerank scores bl (by article index), most probable first.
 func (md *model) rankScores(ms []matchScores, bl map[int32]float64, q mquery) []candidate {
 	cs := candidates(ms, bl, q.known, q.long)
 	md.f.rank(cs)

@@ -5,6 +5,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
@@ -94,11 +95,34 @@ func (ix *Index) Search(ctx context.Context, question string, limit int) (answer
 	exps := ix.syn.match(norm)
 	matched := map[string]bool{}
 	qtoks := ix.queryTokens(norm)
+	// The matcher and Bleve read the same snapshot (the read lock is held until both are done).
+	// At scale each costs about half of a search, so the matcher runs beside Bleve and a question
+	// waits for the slower of the two, not for both; a small base is not worth a goroutine.
+	var (
+		mq  mquery
+		ms  []matchScores
+		buf [256]matchScores
+		wg  sync.WaitGroup
+	)
+	scoreMatcher := func() {
+		mq = mdl.m.prepare(norm, exps)
+		ms = mdl.m.score(mq, buf[:0])
+	}
+	if len(mdl.m.pOwner) >= parallelTexts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			scoreMatcher()
+		}()
+	} else {
+		scoreMatcher()
+	}
 	bl, err := ix.bleveRerank(ctx, norm, qtoks, exps, matched)
+	wg.Wait()
 	if err != nil {
 		return res, err
 	}
-	cands := mdl.rank(norm, exps, bl)
+	cands := mdl.rankScores(ms, mdl.blByIndex(bl), mq)
 	if limit <= 0 || limit > len(cands) {
 		limit = len(cands)
 	}
