@@ -4,7 +4,6 @@ import (
 	"context"
 	"sort"
 	"time"
-
 )
 
 // Response is first-response performance of a court or a judge.
