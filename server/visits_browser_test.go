@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"os"
 	"strings"
 	"testing"
 
@@ -22,6 +24,13 @@ func TestVisitRequestInBrowser(t *testing.T) {
 	}
 	ctx := chromium(t)
 	step := stepper(t, ctx)
+	// shot saves a screenshot for a person to look at when COURTDESK_SHOTS is set.
+	shot := func(name string) chromedp.Action[chromedp.Void] {
+		if os.Getenv("COURTDESK_SHOTS") == "" {
+			return func(context.Context, *chromedp.Target) (chromedp.Void, error) { return chromedp.Void{}, nil }
+		}
+		return saveShot(name)
+	}
 
 	step("ask about a visit", chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible(`body.online`),
 		chromedp.SendKeys(`#q`, "我们园区想预约法官进企业讲一次劳动用工的课"),
@@ -46,13 +55,14 @@ func TestVisitRequestInBrowser(t *testing.T) {
 		chromedp.SetValue(`#v-date1`, daysAhead(10)),
 		chromedp.SendKeys(`#v-contact`, "王主任"),
 		chromedp.SendKeys(`#v-mobile`, "13800241234"),
+		shot("visit-form.png"),
 		chromedp.Click(`#visit-submit`),
 		chromedp.WaitNotVisible(`#visit-view`),
 		waitJS(`!!document.querySelector('#log [data-visit] .visit-card[data-status=requested]')`),
 	)
 
 	step("the judge proposes a date", append(loginSteps(srv.URL, "judge.visit", "password-judge.visit"),
-		waitJS(`document.querySelector('#visits-btn') && !document.querySelector('#visits-btn').hidden`),
+		chromedp.WaitVisible(`#visits-btn`),
 		chromedp.Click(`#visits-btn`),
 		waitJS(`document.querySelector('#v-rows tr[data-id]') && document.querySelector('#v-rows').textContent.includes('沈阳浑南科技产业园')`),
 		chromedp.Click(`#v-rows tr[data-id]`),
@@ -61,6 +71,7 @@ func TestVisitRequestInBrowser(t *testing.T) {
 		chromedp.Click(`#v-judges input[type=checkbox]`),
 		chromedp.Click(`#v-propose button[type=submit]`),
 		waitJS(`document.querySelector('#v-detail').textContent.includes('已提议日期')`),
+		shot("judge-visits.png"),
 	)...)
 
 	var text string
@@ -70,6 +81,7 @@ func TestVisitRequestInBrowser(t *testing.T) {
 		waitJS(`[...document.querySelectorAll('#log [data-visit]')].some(n => n.textContent.includes('走访已确认'))`),
 		chromedp.WaitVisible(`.visit-card[data-status=confirmed]`),
 		chatText(`.visit-card[data-status=confirmed]`, &text),
+		shot("visit-confirmed.png"),
 	)
 	if !strings.Contains(text, "确认日期："+daysAhead(12)) || !strings.Contains(text, "judge.visit") {
 		t.Fatalf("confirmed card: %q", text)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -147,17 +148,43 @@ func (s *Service) List(ctx context.Context, u Staff, status Status) ([]Visit, er
 	if status != "" && !status.Valid() {
 		return nil, fmt.Errorf("status %q: %w", status, knowledge.ErrInvalid)
 	}
+	if u.Admin {
+		return s.st.ListVisits(ctx, Filter{Status: status})
+	}
+	out := []Visit{}
+	seen := map[int64]bool{}
+	if codes := s.courtCodes(u.Court); u.CanVisits && len(codes) > 0 {
+		vs, err := s.st.ListVisits(ctx, Filter{CourtCodes: codes, Status: status})
+		if err != nil {
+			return nil, err
+		}
+		for _, v := range vs {
+			out, seen[v.ID] = append(out, v), true
+		}
+	}
+	// Assigned judges may come from another court; the newest requests are searched for them.
 	vs, err := s.st.ListVisits(ctx, Filter{Status: status})
 	if err != nil {
 		return nil, err
 	}
-	out := []Visit{}
 	for _, v := range vs {
-		if s.mayView(u, v) {
+		if !seen[v.ID] && v.Assigned(u.ID) {
 			out = append(out, v)
 		}
 	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID > out[j].ID })
 	return out, nil
+}
+
+// courtCodes returns the codes of the court-list entries whose court name or code is court.
+func (s *Service) courtCodes(court string) []string {
+	var out []string
+	for _, c := range s.courts.List() {
+		if court != "" && (c.Court == court || c.Code == court) {
+			out = append(out, c.Code)
+		}
+	}
+	return out
 }
 
 // Get returns one visit to staff who may see it; others get knowledge.ErrForbidden.

@@ -46,7 +46,8 @@ func (m *memStore) UpdateVisit(_ context.Context, v Visit) (Visit, error) {
 func (m *memStore) ListVisits(_ context.Context, f Filter) ([]Visit, error) {
 	var out []Visit
 	for _, v := range m.visits {
-		if f.ConversationID == "" || f.ConversationID == v.ConversationID {
+		if (f.ConversationID == "" || f.ConversationID == v.ConversationID) && (f.CourtCodes == nil || slices.Contains(f.CourtCodes, v.CourtCode)) &&
+			(f.Status == "" || f.Status == v.Status) {
 			out = append(out, v)
 		}
 	}
@@ -228,6 +229,14 @@ func TestFlowWithCounterProposalAndPermissions(t *testing.T) {
 	list, _ := s.List(ctx, otherCourt, "")
 	if len(list) != 0 {
 		t.Fatalf("other court lists %v", list)
+	}
+	for _, u := range []Staff{judge, noPerm, admin} {
+		if list, _ := s.List(ctx, u, StatusDone); len(list) != 1 {
+			t.Fatalf("%s lists %v", u.Name, list)
+		}
+	}
+	if list, _ := s.List(ctx, Staff{ID: 11, Court: "沈阳市中级人民法院"}, ""); len(list) != 0 {
+		t.Fatalf("court judge without permission or assignment lists %v", list)
 	}
 	mine, _ := s.Mine(ctx, "conv-a")
 	if len(mine) != 1 || mine[0].Summary != nil {

@@ -62,6 +62,13 @@ function buildForm() {
       form));
   document.body.append(ov);
   form.addEventListener('submit', (e) => { e.preventDefault(); submit(form); });
+  // A corrected field loses its error at once; the server checks everything again on submit.
+  form.addEventListener('input', (e) => {
+    const name = e.target.name === 'date1' || e.target.name === 'date2' ? 'dates' : e.target.name;
+    const p = document.getElementById(`ve-${name}`);
+    if (p) p.textContent = '';
+    e.target.removeAttribute('aria-invalid');
+  });
 }
 
 async function loadOptions() {
