@@ -95,7 +95,9 @@ export function mountVisits(root) {
     const out = [];
     if (["requested", "date_proposed", "counter_proposed"].includes(v.status)) {
       const date = el("input", { type: "date", id: "v-date", required: true, value: v.proposed_date || v.request.dates[0] || "" });
-      const boxes = judges.map((j) => el("label", { class: "check" }, el("input", { type: "checkbox", value: j.id,
+      // The court's own judges first; others can be assigned too (a specialist from elsewhere).
+      const ordered = [...judges].sort((a, b) => (a.court === v.court ? 0 : 1) - (b.court === v.court ? 0 : 1));
+      const boxes = ordered.map((j) => el("label", { class: "check" }, el("input", { type: "checkbox", value: j.id,
         checked: v.judges.some((x) => x.id === j.id) }), ` ${j.display_name}（${j.court || "未填法院"}）`));
       const note = el("input", { id: "v-note", maxlength: "500", placeholder: "如：上午九点到达，请准备会议室" });
       out.push(el("form", { class: "card", id: "v-propose" }, el("h3", {}, v.status === "requested" ? "受理并提议日期" : "提议新的日期"),
