@@ -94,6 +94,9 @@ func (s *Server) adminDecideSuggestion(c echo.Context) error {
 		return fmt.Errorf("suggestion %d is %s: %w", id, g.Status, knowledge.ErrConflict)
 	}
 	note := fmt.Sprintf("采纳%s的建议（工单 #%d）", g.Judge, g.TicketID)
+	if g.VisitID != 0 {
+		note = fmt.Sprintf("采纳%s的建议（走访 #%d）", g.Judge, g.VisitID)
+	}
 	var status escalation.SuggestionStatus
 	var a knowledge.Article
 	switch c.Param("decision") {

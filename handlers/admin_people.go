@@ -46,6 +46,7 @@ type userRequest struct {
 	Specialties []knowledge.Category `json:"specialties"`
 	Capacity    *int                 `json:"capacity"`
 	Active      *bool                `json:"active"`
+	CanVisits   *bool                `json:"can_visits"`
 	Password    string               `json:"password"`
 }
 
@@ -59,6 +60,9 @@ func (s *Server) adminCreateUser(c echo.Context) error {
 		Specialties: req.Specialties, Capacity: knowledge.DefaultCapacity, Active: true}
 	if req.Capacity != nil {
 		u.Capacity = *req.Capacity
+	}
+	if req.CanVisits != nil {
+		u.CanVisits = *req.CanVisits
 	}
 	if err := u.Validate(); err != nil {
 		return err
@@ -113,6 +117,9 @@ func (s *Server) adminUpdateUser(c echo.Context) error {
 			return apiErr(http.StatusBadRequest, "invalid", "不能停用自己的账号")
 		}
 		u.Active = *req.Active
+	}
+	if req.CanVisits != nil {
+		u.CanVisits = *req.CanVisits
 	}
 	if err := u.Validate(); err != nil {
 		return err

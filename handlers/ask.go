@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -8,6 +9,11 @@ import (
 
 	"github.com/courtdesk/courtdesk/knowledge/answer"
 )
+
+// AskLog records a question answered over HTTP (the store implements it).
+type AskLog interface {
+	RecordHTTPAsk(ctx context.Context, res answer.Result) error
+}
 
 type askRequest struct {
 	Question string `json:"question"`
@@ -36,6 +42,13 @@ func (s *Server) ask(c echo.Context) error {
 		return err
 	}
 	s.d.Metrics.ObserveAsk(res, time.Since(start))
+	if s.d.AskLog != nil {
+		// The activity report counts HTTP asks with the chat's; a failed record must not cost
+		// the user their answer, so it is logged and the answer goes out.
+		if err := s.d.AskLog.RecordHTTPAsk(c.Request().Context(), res); err != nil {
+			s.d.Log.Warn("record http ask", "err", err)
+		}
+	}
 	res.Terms, res.Normalized = nil, "" // explanation is for the admin test console only
 	return c.JSON(http.StatusOK, res)
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/courtdesk/courtdesk/knowledge"
+	"github.com/courtdesk/courtdesk/knowledge/visit"
 )
 
 // APIError is the body of every error response.
@@ -58,7 +59,11 @@ func classify(err error) (int, APIError) {
 	var ec *errCode
 	var ve *knowledge.ValidationError
 	var he *echo.HTTPError
+	var te *visit.TransitionError
 	switch {
+	case errors.As(err, &te):
+		// The rule that refused the step, so the judge or requester knows why.
+		return http.StatusConflict, APIError{Code: "transition_refused", Message: te.Rule}
 	case errors.As(err, &ec):
 		return ec.status, APIError{Code: ec.code, Message: ec.message}
 	case errors.As(err, &ve):

@@ -28,6 +28,12 @@ func (s *Server) routes(e *echo.Echo) {
 	if s.d.Statutes != nil {
 		api.GET("/statutes/lookup", s.lookupStatute, s.rateLimit())
 	}
+	if s.d.Visits != nil {
+		api.GET("/visits/options", s.visitOptions)
+		api.GET("/visits", s.listMyVisits)
+		api.POST("/visits", s.submitVisit, s.rateLimit())
+		api.POST("/visits/:id/:action", s.requesterVisitAction, s.rateLimit())
+	}
 	if s.d.Hub != nil {
 		api.GET("/courts", s.listCourts)
 		e.GET("/ws/chat", s.chatSocket)
@@ -51,6 +57,16 @@ func (s *Server) routes(e *echo.Echo) {
 			desk.GET("/canned", s.cannedReplies)
 			desk.GET("/articles", s.articlePicker)
 			e.GET("/ws/judge", s.judgeSocket, judge)
+		}
+		if s.d.Visits != nil {
+			// Judges and admins alike; the visit service checks the court and the permission.
+			desk := api.Group("/judge/visits", judge)
+			desk.GET("", s.deskListVisits)
+			desk.GET("/:id", s.deskGetVisit)
+			if s.d.Desk != nil {
+				desk.POST("/:id/suggest", s.suggestFromVisit)
+			}
+			desk.POST("/:id/:action", s.deskVisitAction)
 		}
 
 		admin := api.Group("/admin", s.requireRole(knowledge.RoleAdmin))

@@ -65,6 +65,13 @@ type Deps struct {
 	// Hub and Courts serve the enterprise chat; without a hub the chat routes are not mounted.
 	Hub    ChatHub
 	Courts CourtLister
+	// Visits and VisitorTokens serve the 法官进企业 requests: the chat page's form and status
+	// cards (with the visitor token) and the consoles' 走访 tab; without them those routes are not
+	// mounted.
+	Visits        Visits
+	VisitorTokens VisitorTokens
+	// AskLog records the questions asked over HTTP for the activity report; nil records nothing.
+	AskLog AskLog
 	// Statutes serves the statute library, the citation report and the legal-basis flags; without
 	// it those routes are not mounted.
 	Statutes Statutes

@@ -19,17 +19,19 @@ func (r Role) Valid() bool { return r == RoleJudge || r == RoleAdmin }
 
 // User is a judge or admin account.
 type User struct {
-	ID           int64      `json:"id"`
-	Username     string     `json:"username"`
-	DisplayName  string     `json:"display_name"`
-	Role         Role       `json:"role"`
-	Court        string     `json:"court"`
-	Specialties  []Category `json:"specialties"`
-	Capacity     int        `json:"capacity"`
-	Active       bool       `json:"active"`
-	PasswordHash string     `json:"-"`
-	CreatedAt    time.Time  `json:"created_at"`
-	UpdatedAt    time.Time  `json:"updated_at"`
+	ID          int64      `json:"id"`
+	Username    string     `json:"username"`
+	DisplayName string     `json:"display_name"`
+	Role        Role       `json:"role"`
+	Court       string     `json:"court"`
+	Specialties []Category `json:"specialties"`
+	Capacity    int        `json:"capacity"`
+	Active      bool       `json:"active"`
+	// CanVisits lets a judge accept, schedule and staff the 法官进企业 requests of their court.
+	CanVisits    bool      `json:"can_visits"`
+	PasswordHash string    `json:"-"`
+	CreatedAt    time.Time `json:"created_at"`
+	UpdatedAt    time.Time `json:"updated_at"`
 }
 
 // DefaultCapacity is the number of open claimed tickets a judge may hold unless set otherwise.

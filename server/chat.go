@@ -16,6 +16,7 @@ import (
 	"github.com/courtdesk/courtdesk/knowledge/conversation"
 	"github.com/courtdesk/courtdesk/knowledge/escalation"
 	"github.com/courtdesk/courtdesk/knowledge/store"
+	"github.com/courtdesk/courtdesk/knowledge/visit"
 )
 
 // chat is the wired enterprise chat: conversations, escalation and the WebSocket hub.
@@ -24,6 +25,8 @@ type chat struct {
 	escalations   *escalation.Service
 	queue         *escalation.Queue
 	courts        *escalation.Courts
+	visits        *visit.Service
+	tokens        *conversation.Tokens
 	hub           *ws.Hub
 }
 
@@ -62,7 +65,11 @@ func buildChat(cfg *Config, log *slog.Logger, st *store.Store, engine conversati
 	convs.SetNotifier(hub)
 	escs.SetNotifier(hub)
 	queue.SetNotifier(hub)
-	return &chat{conversations: convs, escalations: escs, queue: queue, courts: courts, hub: hub}, nil
+	// Visit notices go through the conversation service, so they are stored, numbered and pushed
+	// like any message of the conversation.
+	visits := visit.New(st, courts, convs, nil)
+	return &chat{conversations: convs, escalations: escs, queue: queue, courts: courts, visits: visits, tokens: tokens,
+		hub: hub}, nil
 }
 
 // loadSecret returns COURTDESK_SECRET, or the secret kept in the data directory, created on the

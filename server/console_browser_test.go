@@ -101,7 +101,7 @@ func TestAdminConsoleInBrowser(t *testing.T) {
 	step("see the reports",
 		chromedp.Click(`#t-reports`),
 		chromedp.WaitVisible(`#r-chart svg rect`),
-		waitJS(`document.querySelectorAll('#r-activity .stat').length === 5`),
+		waitJS(`document.querySelectorAll('#r-activity .stat').length === 6`),
 		waitJS(`document.querySelector('#r-csv').href.includes('format=csv')`),
 	)
 	step("edit the calendar",

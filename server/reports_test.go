@@ -41,7 +41,8 @@ func TestReportsFromRealConversations(t *testing.T) {
 	}
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != 200 || !strings.HasPrefix(string(body), "\ufeff统计期间,咨询量") || !strings.Contains(resp.Header.Get("Content-Disposition"), ".csv") {
+	if resp.StatusCode != 200 || !strings.HasPrefix(string(body), "\ufeff月份,法院,咨询量,转法官数,已答复数,服务企业数,走访次数,涉企执行类咨询数\n") ||
+		!strings.Contains(string(body), ",未转至法院,4,") || !strings.Contains(string(body), ",合计,4,") || !strings.Contains(resp.Header.Get("Content-Disposition"), ".csv") {
 		t.Fatalf("csv: %d %q", resp.StatusCode, body)
 	}
 	if code, _ := admin.do("GET", "/api/v1/admin/reports/volume?from=2026-13-01", nil); code != 400 {

@@ -134,6 +134,10 @@ func build(ctx context.Context, cfg *Config, log *slog.Logger, out io.Writer) (*
 		JudgeHub:  a.chat.hub,
 		Courts:    a.chat.escalations,
 		Statutes:  library.NewCitations(st),
+		Visits:    a.chat.visits,
+		// The visit API takes the chat's visitor token, checked by the same signer.
+		VisitorTokens: a.chat.tokens,
+		AskLog:        st,
 	})
 	log.Info("ready to serve", "store", st.Driver().Name(), "articles", len(published),
 		"took_ms", time.Since(start).Milliseconds())

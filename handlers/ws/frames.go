@@ -70,13 +70,15 @@ type answerFrame struct {
 
 // messageFrame carries an enterprise message or a system notice.
 type messageFrame struct {
-	Type      string            `json:"type"`
-	Seq       int64             `json:"seq"`
-	Role      conversation.Kind `json:"role"`
-	ID        string            `json:"id,omitempty"`
-	Text      string            `json:"text"`
-	Mode      conversation.Mode `json:"mode"`
-	CreatedAt time.Time         `json:"created_at"`
+	Type string            `json:"type"`
+	Seq  int64             `json:"seq"`
+	Role conversation.Kind `json:"role"`
+	ID   string            `json:"id,omitempty"`
+	Text string            `json:"text"`
+	Mode conversation.Mode `json:"mode"`
+	// VisitID marks a status notice of a 法官进企业 request; the page shows its card.
+	VisitID   int64     `json:"visit_id,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
 type judgeFrame struct {
@@ -117,7 +119,7 @@ func messageFrameOf(m conversation.Message) any {
 		return judgeFrame{Type: "judge_message", Seq: m.Seq, Text: m.Text, Judge: m.Judge, CreatedAt: m.CreatedAt}
 	default:
 		return messageFrame{Type: "message", Seq: m.Seq, Role: m.Kind, ID: m.ClientID, Text: m.Text, Mode: m.Mode,
-			CreatedAt: m.CreatedAt}
+			VisitID: m.VisitID, CreatedAt: m.CreatedAt}
 	}
 }
 

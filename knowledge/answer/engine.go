@@ -65,6 +65,8 @@ type Result struct {
 	LegalBasis       []string `json:"legal_basis,omitempty"`
 	ArticleURL       string   `json:"article_url,omitempty"`
 	RelatedQuestions []string `json:"related_questions,omitempty"`
+	// Offer is an action the page offers with the answer, such as the visit request form.
+	Offer Offer `json:"offer,omitempty"`
 
 	// Explanation for the admin test console.
 	Terms      []string `json:"terms,omitempty"`
@@ -145,8 +147,8 @@ func ValidateQuestion(q string) error {
 	return v.Err()
 }
 
-// Ask answers one question.
-func (e *Engine) Ask(ctx context.Context, question string) (Result, error) {
+// ask answers one question; Ask adds the offers.
+func (e *Engine) ask(ctx context.Context, question string) (Result, error) {
 	if err := ValidateQuestion(question); err != nil {
 		return Result{}, err
 	}

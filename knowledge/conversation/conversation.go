@@ -85,7 +85,9 @@ type Message struct {
 	Judge    string // judge display name, judge messages only
 	Feedback int
 	// TicketID links a system notice about an escalation to its ticket.
-	TicketID  int64
+	TicketID int64
+	// VisitID links a system notice about a 法官进企业 request to the request.
+	VisitID   int64
 	CreatedAt time.Time
 }
 

@@ -312,3 +312,16 @@ func (s *Service) PostJudgeMessage(ctx context.Context, conversationID string, j
 	s.notify.Notify(ctx, Event{Kind: EventMessages, ConversationID: conversationID, Seq: ap.Message.Seq})
 	return ap.Message, nil
 }
+
+// PostVisitNotice stores a system notice about a 法官进企业 request and announces it, so the
+// requester sees every step live and again when they come back (visit.Service calls it). The
+// conversation is created if the request was the visitor's first act.
+func (s *Service) PostVisitNotice(ctx context.Context, conversationID string, visitID int64, text string) error {
+	ap, err := s.st.AppendMessage(ctx, Message{ConversationID: conversationID, Kind: KindSystem, VisitID: visitID,
+		Text: text}, false)
+	if err != nil {
+		return err
+	}
+	s.notify.Notify(ctx, Event{Kind: EventMessages, ConversationID: conversationID, Seq: ap.Message.Seq})
+	return nil
+}

@@ -39,10 +39,12 @@ const (
 	SuggestionDismissed SuggestionStatus = "dismissed"
 )
 
-// Suggestion is a judge's answer offered as a knowledge-base article. It keeps its source ticket.
+// Suggestion is a judge's answer offered as a knowledge-base article. It keeps its source: a
+// ticket, or a 法官进企业 visit whose summary it grew from.
 type Suggestion struct {
 	ID        int64             `json:"id"`
 	TicketID  int64             `json:"ticket_id"`
+	VisitID   int64             `json:"visit_id,omitempty"`
 	JudgeID   int64             `json:"judge_id"`
 	Judge     string            `json:"judge"`
 	Article   knowledge.Article `json:"article"`

@@ -12,7 +12,16 @@ import (
 // rows is a fixed period of data; the store's implementation is tested by the server tests.
 type rows struct {
 	answered []Answered
+	web      []Answered
 	tickets  []TicketRow
+	visits   []VisitRow
+}
+
+func (r rows) HTTPAsksBetween(context.Context, time.Time, time.Time) ([]Answered, error) {
+	return r.web, nil
+}
+func (r rows) VisitsDoneBetween(context.Context, time.Time, time.Time) ([]VisitRow, error) {
+	return r.visits, nil
 }
 
 func (r rows) AnsweredBetween(context.Context, time.Time, time.Time) ([]Answered, error) {
@@ -101,9 +110,6 @@ func TestActivityAndResponseTimes(t *testing.T) {
 	}
 	if a.Questions != 3 || a.Escalated != 3 || a.Answered != 2 || a.Enterprises != 2 || a.Enforcement != 2 {
 		t.Fatalf("activity %+v", a)
-	}
-	if csv := a.CSV(); len(csv) != 2 || csv[0][1] != "咨询量" || csv[1][1] != "3" {
-		t.Fatalf("csv %v", csv)
 	}
 	j, err := s.Judges(context.Background(), mon, mon.Add(24*time.Hour))
 	if err != nil {

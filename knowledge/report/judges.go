@@ -3,10 +3,7 @@ package report
 import (
 	"context"
 	"sort"
-	"strconv"
 	"time"
-
-	"github.com/courtdesk/courtdesk/knowledge/answer"
 )
 
 // Response is first-response performance of a court or a judge.
@@ -96,57 +93,3 @@ func (s *Service) Judges(ctx context.Context, from, to time.Time) (Judges, error
 }
 
 func round1(f float64) float64 { return float64(int(f*10+0.5)) / 10 }
-
-// Activity is the court's summary of a period, in its own terms.
-type Activity struct {
-	From        string `json:"from"`
-	To          string `json:"to"`
-	Questions   int    `json:"questions"`           // 咨询量
-	Escalated   int    `json:"escalated"`           // 转法官数
-	Answered    int    `json:"answered_by_judges"`  // 已答复数
-	Enterprises int    `json:"enterprises"`         // 服务企业数 (distinct credit codes)
-	Enforcement int    `json:"enforcement_related"` // 涉企执行类咨询数
-}
-
-// Activity summarises the period.
-func (s *Service) Activity(ctx context.Context, from, to time.Time) (Activity, error) {
-	rows, err := s.src.AnsweredBetween(ctx, from, to)
-	if err != nil {
-		return Activity{}, err
-	}
-	tickets, err := s.src.TicketsBetween(ctx, from, to)
-	if err != nil {
-		return Activity{}, err
-	}
-	a := Activity{From: from.In(cst).Format("2006-01-02"), To: to.Add(-time.Nanosecond).In(cst).Format("2006-01-02")}
-	for _, r := range rows {
-		if r.Intent == answer.IntentSmalltalk || r.Intent == answer.IntentOutOfScope {
-			continue
-		}
-		a.Questions++
-		if r.Category == "enforcement" || r.Reason == answer.ReasonUrgent {
-			a.Enforcement++
-		}
-	}
-	codes := map[string]bool{}
-	for _, t := range tickets {
-		a.Escalated++
-		if !t.FirstResponseAt.IsZero() {
-			a.Answered++
-		}
-		if t.CreditCode != "" {
-			codes[t.CreditCode] = true
-		}
-	}
-	a.Enterprises = len(codes)
-	return a, nil
-}
-
-// CSV returns the activity summary as CSV rows, headed in Chinese.
-func (a Activity) CSV() [][]string {
-	return [][]string{
-		{"统计期间", "咨询量", "转法官数", "已答复数", "服务企业数", "涉企执行类咨询数"},
-		{a.From + " 至 " + a.To, strconv.Itoa(a.Questions), strconv.Itoa(a.Escalated), strconv.Itoa(a.Answered),
-			strconv.Itoa(a.Enterprises), strconv.Itoa(a.Enforcement)},
-	}
-}

@@ -24,6 +24,8 @@ type Answered struct {
 	Title      string
 	Category   knowledge.Category
 	Feedback   int
+	// Court is the court the conversation was escalated or sent a visit request to, if any.
+	Court string
 }
 
 // TicketRow is one escalation as the reports need it.
@@ -40,10 +42,21 @@ type TicketRow struct {
 	FirstResponseAt time.Time
 }
 
+// VisitRow is one 法官进企业 visit that took place.
+type VisitRow struct {
+	Court      string
+	Date       string // YYYY-MM-DD, China time
+	CreditCode string
+}
+
 // Source reads the rows of a period [from, to).
 type Source interface {
 	AnsweredBetween(ctx context.Context, from, to time.Time) ([]Answered, error)
 	TicketsBetween(ctx context.Context, from, to time.Time) ([]TicketRow, error)
+	// HTTPAsksBetween lists the questions answered through POST /api/v1/ask (Question empty).
+	HTTPAsksBetween(ctx context.Context, from, to time.Time) ([]Answered, error)
+	// VisitsDoneBetween lists the visits done whose date is in the period.
+	VisitsDoneBetween(ctx context.Context, from, to time.Time) ([]VisitRow, error)
 }
 
 // Service computes the reports.

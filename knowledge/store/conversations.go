@@ -13,14 +13,14 @@ import (
 )
 
 const messageCols = `conversation_id, seq, kind, client_id, reply_to, mode, text, intent, data, judge_id, judge_name,
-	ticket_id, feedback, created_at`
+	ticket_id, feedback, created_at, visit_id`
 
 func scanMessage(sc scanner) (conversation.Message, error) {
 	var m conversation.Message
 	var intent, data string
 	var created int64
 	err := sc.Scan(&m.ConversationID, &m.Seq, &m.Kind, &m.ClientID, &m.ReplyTo, &m.Mode, &m.Text, &intent, &data,
-		&m.JudgeID, &m.Judge, &m.TicketID, &m.Feedback, &created)
+		&m.JudgeID, &m.Judge, &m.TicketID, &m.Feedback, &created, &m.VisitID)
 	if err != nil {
 		return m, err
 	}
@@ -107,9 +107,9 @@ func insertMessage(ctx context.Context, t *Tx, m conversation.Message, now int64
 		data = string(b)
 	}
 	_, err := t.exec(ctx, `INSERT INTO messages (conversation_id, seq, kind, client_id, reply_to, mode, text, intent,
-		data, judge_id, judge_name, ticket_id, feedback, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)`,
+		data, judge_id, judge_name, ticket_id, feedback, created_at, visit_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)`,
 		m.ConversationID, m.Seq, m.Kind, m.ClientID, m.ReplyTo, m.Mode, m.Text, intent, data, m.JudgeID, m.Judge,
-		m.TicketID, now)
+		m.TicketID, now, m.VisitID)
 	return err
 }
 
@@ -123,8 +123,9 @@ func (s *Store) AppendMessage(ctx context.Context, m conversation.Message, reope
 			return err
 		}
 		now := s.millis()
-		if m.Kind == conversation.KindEnterprise {
-			// Conversations are created by their first message, not by a page view.
+		if m.Kind == conversation.KindEnterprise || m.VisitID != 0 {
+			// Conversations are created by their first message, not by a page view; a visit
+			// request may be the first thing a visitor does.
 			if err := s.ensureConversation(ctx, t, m.ConversationID, now); err != nil {
 				return err
 			}

@@ -66,13 +66,13 @@ func (s *Store) DeleteCannedReply(ctx context.Context, id int64) error {
 	return nil
 }
 
-const suggestionCols = `id, ticket_id, judge_id, judge, article, status, reason, decided_by, created_at, updated_at`
+const suggestionCols = `id, ticket_id, judge_id, judge, article, status, reason, decided_by, created_at, updated_at, visit_id`
 
 func scanSuggestion(sc scanner) (escalation.Suggestion, error) {
 	var g escalation.Suggestion
 	var art string
 	var created, updated int64
-	if err := sc.Scan(&g.ID, &g.TicketID, &g.JudgeID, &g.Judge, &art, &g.Status, &g.Reason, &g.DecidedBy, &created, &updated); err != nil {
+	if err := sc.Scan(&g.ID, &g.TicketID, &g.JudgeID, &g.Judge, &art, &g.Status, &g.Reason, &g.DecidedBy, &created, &updated, &g.VisitID); err != nil {
 		return g, err
 	}
 	g.CreatedAt, g.UpdatedAt = fromMillis(created), fromMillis(updated)
@@ -92,8 +92,8 @@ func (s *Store) CreateSuggestion(ctx context.Context, g escalation.Suggestion) (
 	g.Status, g.CreatedAt, g.UpdatedAt = escalation.SuggestionPending, fromMillis(now), fromMillis(now)
 	err = s.tx(ctx, func(t *Tx) error {
 		return t.queryRow(ctx, `INSERT INTO suggestions (ticket_id, judge_id, judge, article, status, reason, decided_by,
-			created_at, updated_at) VALUES (?, ?, ?, ?, ?, '', '', ?, ?) RETURNING id`, g.TicketID, g.JudgeID, g.Judge,
-			string(art), g.Status, now, now).Scan(&g.ID)
+			created_at, updated_at, visit_id) VALUES (?, ?, ?, ?, ?, '', '', ?, ?, ?) RETURNING id`, g.TicketID, g.JudgeID, g.Judge,
+			string(art), g.Status, now, now, g.VisitID).Scan(&g.ID)
 	})
 	return g, err
 }

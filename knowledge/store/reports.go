@@ -9,12 +9,17 @@ import (
 	"github.com/courtdesk/courtdesk/knowledge/conversation"
 	"github.com/courtdesk/courtdesk/knowledge/escalation"
 	"github.com/courtdesk/courtdesk/knowledge/report"
+	"github.com/courtdesk/courtdesk/knowledge/visit"
 )
 
 // AnsweredBetween implements report.Source: every bot reply of the period with the question it
 // answered.
 func (s *Store) AnsweredBetween(ctx context.Context, from, to time.Time) ([]report.Answered, error) {
-	rows, err := s.query(ctx, `SELECT b.created_at, COALESCE(q.text, ''), b.data, b.feedback FROM messages b
+	// The court is that of the conversation's latest ticket, else of its latest visit request.
+	rows, err := s.query(ctx, `SELECT b.created_at, COALESCE(q.text, ''), b.data, b.feedback,
+		COALESCE((SELECT t.court FROM tickets t WHERE t.conversation_id = b.conversation_id ORDER BY t.id DESC LIMIT 1),
+			(SELECT v.court FROM visits v WHERE v.conversation_id = b.conversation_id ORDER BY v.id DESC LIMIT 1), '')
+		FROM messages b
 		LEFT JOIN messages q ON q.conversation_id = b.conversation_id AND q.client_id = b.reply_to AND q.client_id <> ''
 		WHERE b.kind = ? AND b.created_at >= ? AND b.created_at < ? ORDER BY b.created_at`,
 		conversation.KindBot, from.UnixMilli(), to.UnixMilli())
@@ -27,7 +32,7 @@ func (s *Store) AnsweredBetween(ctx context.Context, from, to time.Time) ([]repo
 		var at int64
 		var data string
 		var a report.Answered
-		if err := rows.Scan(&at, &a.Question, &data, &a.Feedback); err != nil {
+		if err := rows.Scan(&at, &a.Question, &data, &a.Feedback, &a.Court); err != nil {
 			return nil, err
 		}
 		a.At = fromMillis(at)
@@ -68,4 +73,29 @@ func (s *Store) TicketsBetween(ctx context.Context, from, to time.Time) ([]repor
 		out = append(out, r)
 	}
 	return out, rows.Err()
+}
+
+// HTTPAsksBetween implements report.Source: the questions answered through POST /api/v1/ask.
+func (s *Store) HTTPAsksBetween(ctx context.Context, from, to time.Time) ([]report.Answered, error) {
+	rows, err := s.query(ctx, `SELECT at, intent, reason, category FROM http_asks WHERE at >= ? AND at < ? ORDER BY id`,
+		from.UnixMilli(), to.UnixMilli())
+	return collect(rows, err, func(sc scanner) (report.Answered, error) {
+		var a report.Answered
+		var at int64
+		err := sc.Scan(&at, &a.Intent, &a.Reason, &a.Category)
+		a.At = fromMillis(at)
+		return a, err
+	})
+}
+
+// VisitsDoneBetween implements report.Source: the visits done whose date falls in [from, to)
+// (China dates).
+func (s *Store) VisitsDoneBetween(ctx context.Context, from, to time.Time) ([]report.VisitRow, error) {
+	rows, err := s.query(ctx, `SELECT court, visit_date, credit_code FROM visits WHERE status = ? AND visit_date >= ?
+		AND visit_date < ? ORDER BY visit_date, id`, visit.StatusDone, from.In(cst).Format("2006-01-02"),
+		to.In(cst).Format("2006-01-02"))
+	return collect(rows, err, func(sc scanner) (report.VisitRow, error) {
+		var v report.VisitRow
+		return v, sc.Scan(&v.Court, &v.Date, &v.CreditCode)
+	})
 }

@@ -10,18 +10,18 @@ import (
 	"github.com/courtdesk/courtdesk/knowledge"
 )
 
-const userCols = `id, username, display_name, role, court, specialties, capacity, active, password_hash, created_at, updated_at`
+const userCols = `id, username, display_name, role, court, specialties, capacity, active, password_hash, created_at, updated_at, can_visits`
 
 func scanUser(sc scanner) (knowledge.User, error) {
 	var u knowledge.User
 	var spec string
-	var active int
+	var active, canVisits int
 	var created, updated int64
 	if err := sc.Scan(&u.ID, &u.Username, &u.DisplayName, &u.Role, &u.Court, &spec, &u.Capacity, &active,
-		&u.PasswordHash, &created, &updated); err != nil {
+		&u.PasswordHash, &created, &updated, &canVisits); err != nil {
 		return u, err
 	}
-	u.Active = active != 0
+	u.Active, u.CanVisits = active != 0, canVisits != 0
 	u.CreatedAt, u.UpdatedAt = fromMillis(created), fromMillis(updated)
 	if err := json.Unmarshal([]byte(spec), &u.Specialties); err != nil {
 		return u, fmt.Errorf("user %s: specialties: %w", u.Username, err)
@@ -49,9 +49,9 @@ func (s *Store) CreateUser(ctx context.Context, u knowledge.User) (knowledge.Use
 	now := s.millis()
 	err := s.tx(ctx, func(t *Tx) error {
 		return t.queryRow(ctx, `INSERT INTO users (username, display_name, role, court, specialties, capacity, active,
-			password_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			password_hash, created_at, updated_at, can_visits) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			u.Username, u.DisplayName, u.Role, u.Court, specialtiesJSON(u.Specialties), u.Capacity, boolInt(u.Active),
-			u.PasswordHash, now, now).Scan(&u.ID)
+			u.PasswordHash, now, now, boolInt(u.CanVisits)).Scan(&u.ID)
 	})
 	if err != nil {
 		if s.d.IsUniqueViolation(err) {
@@ -67,8 +67,8 @@ func (s *Store) CreateUser(ctx context.Context, u knowledge.User) (knowledge.Use
 func (s *Store) UpdateUser(ctx context.Context, u knowledge.User) (knowledge.User, error) {
 	now := s.millis()
 	res, err := s.exec(ctx, `UPDATE users SET display_name = ?, role = ?, court = ?, specialties = ?, capacity = ?,
-		active = ?, password_hash = ?, updated_at = ? WHERE id = ?`, u.DisplayName, u.Role, u.Court,
-		specialtiesJSON(u.Specialties), u.Capacity, boolInt(u.Active), u.PasswordHash, now, u.ID)
+		active = ?, password_hash = ?, updated_at = ?, can_visits = ? WHERE id = ?`, u.DisplayName, u.Role, u.Court,
+		specialtiesJSON(u.Specialties), u.Capacity, boolInt(u.Active), u.PasswordHash, now, boolInt(u.CanVisits), u.ID)
 	if err != nil {
 		return u, err
 	}

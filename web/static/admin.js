@@ -1,4 +1,5 @@
 import { extraLoaders } from "/static/admin_more.js";
+import { mountVisits } from "/static/visits_desk.js";
 import { api, whoami, logout, el, showMessage, errorText, setSanitisedHTML, categories, kinds, statuses } from "/static/console.js";
 
 const $ = (id) => document.getElementById(id);
@@ -9,8 +10,8 @@ function fillSelect(sel, map) {
 }
 
 // ---- tabs ----
-const tabs = ["articles", "test", "synonyms", "candidates", "users", "io", "statutes", "reports", "suggestions", "canned", "calendar", "audit"];
-const loaders = { synonyms: loadSynonyms, candidates: loadCandidates, users: loadUsers, statutes: loadStatutesTab, audit: loadAudit, ...extraLoaders };
+const tabs = ["articles", "test", "synonyms", "candidates", "users", "io", "statutes", "reports", "suggestions", "visits", "canned", "calendar", "audit"];
+const loaders = { synonyms: loadSynonyms, candidates: loadCandidates, users: loadUsers, statutes: loadStatutesTab, audit: loadAudit, visits: mountVisits($("tab-visits")), ...extraLoaders };
 function showTab(name) {
   for (const t of tabs) {
     $("t-" + t).setAttribute("aria-selected", String(t === name));
@@ -249,6 +250,8 @@ async function loadUsers() {
   $("user-rows").replaceChildren(...users.map((u) => el("tr", {},
     el("td", {}, u.username), el("td", {}, u.display_name), el("td", {}, u.role === "admin" ? "管理员" : "法官"),
     el("td", {}, u.court), el("td", {}, (u.specialties || []).map((c) => categories[c] || c).join("、")), el("td", {}, u.capacity),
+    el("td", {}, u.role === "admin" ? "—" : el("button", { type: "button", class: "visits-toggle", "aria-pressed": String(!!u.can_visits),
+      onclick: () => toggleVisits(u) }, u.can_visits ? "可受理" : "无")),
     el("td", {}, el("span", { class: `badge ${u.active ? "ok" : "archived"}` }, u.active ? "启用" : "停用")),
     el("td", {},
       el("button", { type: "button", onclick: () => editUser(u) }, "编辑"), " ",
@@ -272,6 +275,10 @@ async function editUser(u) {
   } catch (e) { alert(errorText(e)); }
 }
 
+// toggleVisits grants or withdraws the right to handle the court's visit requests.
+async function toggleVisits(u) {
+  try { await api("PATCH", `/api/v1/admin/users/${u.id}`, { can_visits: !u.can_visits }); await loadUsers(); } catch (e) { alert(errorText(e)); }
+}
 async function toggleUser(u) {
   try { await api("PATCH", `/api/v1/admin/users/${u.id}`, { active: !u.active }); await loadUsers(); } catch (e) { alert(errorText(e)); }
 }
@@ -285,7 +292,7 @@ $("user-form").addEventListener("submit", async (ev) => {
   try {
     await api("POST", "/api/v1/admin/users", { username: $("u-username").value.trim(), display_name: $("u-name").value.trim(),
       role: $("u-role").value, court: $("u-court").value.trim(), specialties: list($("u-spec").value),
-      capacity: Number($("u-cap").value), password: $("u-pw").value });
+      capacity: Number($("u-cap").value), can_visits: $("u-visits").checked, password: $("u-pw").value });
     showMessage($("user-msg"), "账号已创建。", "ok");
     ev.target.reset();
     await loadUsers();

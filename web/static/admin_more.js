@@ -52,7 +52,7 @@ async function loadReports() {
   $("r-csv").href = "/api/v1/admin/reports/activity" + q + "&format=csv";
   const [act, vol, gaps, arts, judges] = await Promise.all(["activity", "volume", "gaps", "articles", "judges"].map((n) => api("GET", `/api/v1/admin/reports/${n}${q}`)));
   $("r-activity").replaceChildren(...[["咨询量", act.questions], ["转法官数", act.escalated], ["已答复数", act.answered_by_judges],
-    ["服务企业数", act.enterprises], ["涉企执行类咨询数", act.enforcement_related]].map(([k, v]) => el("div", { class: "stat" }, el("strong", {}, v), el("span", {}, k))));
+    ["服务企业数", act.enterprises], ["走访次数", act.visits], ["涉企执行类咨询数", act.enforcement_related]].map(([k, v]) => el("div", { class: "stat" }, el("strong", {}, v), el("span", {}, k))));
   $("r-chart").replaceChildren(barChart(vol.days));
   $("r-intents").textContent = "按意图：" + Object.entries(vol.by_intent).map(([k, v]) => `${intents[k] || k} ${v}`).join("，") + `；转法官率 ${pct(vol.escalation_rate)}`;
   $("r-reasons").textContent = "转法官原因：" + (Object.entries(vol.escalations_by_reason).map(([k, v]) => `${reasons[k] || k} ${v}（${pct(vol.escalation_rate_by_reason[k])}）`).join("，") || "无");

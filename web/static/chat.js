@@ -2,6 +2,8 @@
 // localStorage so that a reload or a second tab reopens the same conversation, and an outbox of
 // unacknowledged frames that is resent after every reconnect (the server ignores duplicates).
 
+import { initVisits, openVisitForm, refreshVisits } from '/static/visit.js';
+
 const TOKEN_KEY = 'courtdesk.token';
 const OUTBOX_KEY = 'courtdesk.outbox';
 const MAX_LEN = 1000;
@@ -109,6 +111,7 @@ function onHello(f) {
   localStorage.setItem(TOKEN_KEY, f.token);
   for (const m of f.messages) render(m);
   setStatus(f);
+  if (f.messages.some((m) => m.visit_id)) refreshVisits();
   if (!state.connected) {
     state.connected = true;
     state.attempt = 0;
@@ -179,6 +182,11 @@ function render(m) {
     if (m.mode === 'waiting' || m.mode === 'with_judge') {
       if (!node.querySelector('.route')) node.append(el('p', { class: 'route', text: '已转给法官' }));
     }
+  } else if (m.type === 'message' && m.visit_id) {
+    // A step of a 法官进企业 request: the newest notice of each request carries its status card.
+    node = el('div', { class: 'msg system visit', role: 'note', 'data-visit': m.visit_id },
+      el('p', { class: 'who', text: '法官进企业' }), el('p', { text: m.text }));
+    refreshVisits();
   } else if (m.type === 'message') {
     node = el('div', { class: 'msg system', role: 'note' }, el('p', { text: m.text }));
   } else if (m.type === 'judge_message') {
@@ -268,6 +276,11 @@ function answerBubble(a, question) {
     n.append(el('div', { class: 'escalate' },
       el('p', { text: `建议转交法官：${reasonText[a.escalation.reason] || '需要法官答复'}` }),
       el('button', { type: 'button', class: 'primary escalate-btn', onclick: () => openForm(a) }, '转交法官')));
+  }
+  if (a.offer === 'visit') {
+    n.append(el('div', { class: 'escalate visit-offer' },
+      el('p', { text: '需要法官到企业、园区或商会开展讲座、合规体检或座谈？可以直接在线提交申请。' }),
+      el('button', { type: 'button', class: 'primary visit-offer-btn', onclick: openVisitForm }, '预约法官进企业')));
   }
   if (a.intent === 'answer' || a.summary) {
     const yes = el('button', { type: 'button', class: 'fb', 'aria-pressed': String(a.feedback === 1) }, '有帮助');
@@ -495,6 +508,8 @@ function setupForm() {
   });
 }
 
+initVisits({ el, openOverlay, closeOverlay });
+$('#book-visit').addEventListener('click', openVisitForm);
 setupComposer();
 setupOverlays();
 setupForm();

@@ -1,3 +1,4 @@
+import { mountVisits } from "/static/visits_desk.js";
 import { api, whoami, logout, el, showMessage, errorText, categories, kinds } from "/static/console.js";
 
 const $ = (id) => document.getElementById(id);
@@ -262,6 +263,25 @@ function connect() {
   });
 }
 
+// ---- 走访 ----
+// The visits view is for judges who may handle their court's requests, and for those assigned to
+// one (they record its summary); admins see every court's.
+async function setupVisits(u) {
+  const load = mountVisits($("visits-panel"));
+  const btn = $("visits-btn");
+  btn.addEventListener("click", () => {
+    const on = btn.getAttribute("aria-pressed") !== "true";
+    btn.setAttribute("aria-pressed", String(on));
+    btn.textContent = on ? "返回工单" : "走访";
+    $("visits-panel").hidden = !on;
+    $("desk").hidden = on;
+    if (on) load().catch((e) => alert(errorText(e)));
+  });
+  if (u.can_visits || u.role === "admin") { btn.hidden = false; return; }
+  const { visits } = await api("GET", "/api/v1/judge/visits");
+  btn.hidden = visits.length === 0;
+}
+
 // ---- start ----
 for (const [v, l] of Object.entries(categories)) $("q-category").append(el("option", { value: v }, l));
 $("logout").addEventListener("click", logout);
@@ -273,4 +293,5 @@ whoami("judge").then(async (u) => {
   for (const r of replies) $("canned").append(el("option", { value: String(r.id), "data-body": r.body }, r.title));
   await Promise.all([loadQueue(), loadCounts()]);
   connect();
+  await setupVisits(u);
 }).catch((e) => { if (e.message !== "forbidden") alert(errorText(e)); });

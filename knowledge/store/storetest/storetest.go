@@ -41,6 +41,7 @@ func Run(t *testing.T, open Opener) {
 		"Statutes":                  testStatutes,
 		"LegalFlags":                testLegalFlags,
 		"CandidatePhrasings":        testCandidates,
+		"Visits":                    testVisits,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) { fn(t, open(t)) })

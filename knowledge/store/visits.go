@@ -1,0 +1,169 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/courtdesk/courtdesk/knowledge"
+	"github.com/courtdesk/courtdesk/knowledge/answer"
+	"github.com/courtdesk/courtdesk/knowledge/visit"
+)
+
+const visitCols = `id, conversation_id, status, court_code, court, request, proposed_date, proposed_by, visit_date,
+	judges, note, summary, version, created_at, updated_at, done_at`
+
+func scanVisit(sc scanner) (visit.Visit, error) {
+	var v visit.Visit
+	var req, judges, summary string
+	var created, updated, done int64
+	if err := sc.Scan(&v.ID, &v.ConversationID, &v.Status, &v.CourtCode, &v.Court, &req, &v.ProposedDate, &v.ProposedBy,
+		&v.Date, &judges, &v.Note, &summary, &v.Version, &created, &updated, &done); err != nil {
+		return v, err
+	}
+	v.CreatedAt, v.UpdatedAt, v.DoneAt = fromMillis(created), fromMillis(updated), fromMillis(done)
+	if err := json.Unmarshal([]byte(req), &v.Request); err != nil {
+		return v, fmt.Errorf("visit %d: request: %w", v.ID, err)
+	}
+	if err := json.Unmarshal([]byte(judges), &v.Judges); err != nil {
+		return v, fmt.Errorf("visit %d: judges: %w", v.ID, err)
+	}
+	if summary != "" {
+		v.Summary = &visit.Summary{}
+		if err := json.Unmarshal([]byte(summary), v.Summary); err != nil {
+			return v, fmt.Errorf("visit %d: summary: %w", v.ID, err)
+		}
+	}
+	return v, nil
+}
+
+// visitJSON encodes the JSON columns of a visit.
+func visitJSON(v visit.Visit) (req, judges, summary string, err error) {
+	if v.Judges == nil {
+		v.Judges = []visit.Judge{}
+	}
+	b, err := json.Marshal(v.Request)
+	if err != nil {
+		return "", "", "", err
+	}
+	j, err := json.Marshal(v.Judges)
+	if err != nil {
+		return "", "", "", err
+	}
+	if v.Summary != nil {
+		s, err := json.Marshal(v.Summary)
+		if err != nil {
+			return "", "", "", err
+		}
+		summary = string(s)
+	}
+	return string(b), string(j), summary, nil
+}
+
+// CreateVisit implements visit.Store.
+func (s *Store) CreateVisit(ctx context.Context, v visit.Visit) (visit.Visit, error) {
+	req, judges, summary, err := visitJSON(v)
+	if err != nil {
+		return v, err
+	}
+	now := s.millis()
+	v.Version, v.CreatedAt, v.UpdatedAt = 1, fromMillis(now), fromMillis(now)
+	if v.Judges == nil {
+		v.Judges = []visit.Judge{}
+	}
+	err = s.tx(ctx, func(t *Tx) error {
+		return t.queryRow(ctx, `INSERT INTO visits (conversation_id, status, court_code, court, request, credit_code,
+			proposed_date, proposed_by, visit_date, judges, note, summary, version, created_at, updated_at, done_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0) RETURNING id`, v.ConversationID, v.Status, v.CourtCode,
+			v.Court, req, v.Request.CreditCode, v.ProposedDate, v.ProposedBy, v.Date, judges, v.Note, summary, v.Version,
+			now, now).Scan(&v.ID)
+	})
+	return v, err
+}
+
+// GetVisit implements visit.Store.
+func (s *Store) GetVisit(ctx context.Context, id int64) (visit.Visit, error) {
+	v, err := scanVisit(s.queryRow(ctx, `SELECT `+visitCols+` FROM visits WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return v, fmt.Errorf("visit %d: %w", id, knowledge.ErrNotFound)
+	}
+	return v, err
+}
+
+// UpdateVisit implements visit.Store: the write succeeds only if nobody changed the visit since
+// v.Version was read.
+func (s *Store) UpdateVisit(ctx context.Context, v visit.Visit) (visit.Visit, error) {
+	req, judges, summary, err := visitJSON(v)
+	if err != nil {
+		return v, err
+	}
+	now := s.millis()
+	res, err := s.exec(ctx, `UPDATE visits SET status = ?, request = ?, proposed_date = ?, proposed_by = ?, visit_date = ?,
+		judges = ?, note = ?, summary = ?, version = version + 1, updated_at = ?, done_at = ? WHERE id = ? AND version = ?`,
+		v.Status, req, v.ProposedDate, v.ProposedBy, v.Date, judges, v.Note, summary, now, toMillis(v.DoneAt),
+		v.ID, v.Version)
+	if err != nil {
+		return v, err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		if _, err := s.GetVisit(ctx, v.ID); err != nil {
+			return v, err
+		}
+		return v, fmt.Errorf("visit %d changed meanwhile: %w", v.ID, knowledge.ErrConflict)
+	}
+	return s.GetVisit(ctx, v.ID)
+}
+
+// toMillis is fromMillis reversed: the zero time is stored as 0.
+func toMillis(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+// ListVisits implements visit.Store: newest first, at most 500.
+func (s *Store) ListVisits(ctx context.Context, f visit.Filter) ([]visit.Visit, error) {
+	var where []string
+	var args []any
+	if f.ConversationID != "" {
+		where, args = append(where, `conversation_id = ?`), append(args, f.ConversationID)
+	}
+	if len(f.CourtCodes) > 0 {
+		where = append(where, `court_code IN (?`+strings.Repeat(`, ?`, len(f.CourtCodes)-1)+`)`)
+		for _, c := range f.CourtCodes {
+			args = append(args, c)
+		}
+	}
+	if f.Status != "" {
+		where, args = append(where, `status = ?`), append(args, f.Status)
+	}
+	q := `SELECT ` + visitCols + ` FROM visits`
+	if len(where) > 0 {
+		q += ` WHERE ` + strings.Join(where, ` AND `)
+	}
+	rows, err := s.query(ctx, q+` ORDER BY id DESC LIMIT 500`, args...)
+	out, err := collect(rows, err, scanVisit)
+	if out == nil && err == nil {
+		out = []visit.Visit{}
+	}
+	return out, err
+}
+
+var cst = time.FixedZone("CST", 8*3600)
+
+// RecordHTTPAsk keeps one line per question answered through POST /api/v1/ask, which has no
+// conversation to store it in, so that the activity report counts it.
+func (s *Store) RecordHTTPAsk(ctx context.Context, res answer.Result) error {
+	cat := ""
+	if len(res.Sources) > 0 {
+		cat = string(res.Sources[0].Category)
+	}
+	_, err := s.exec(ctx, `INSERT INTO http_asks (at, intent, reason, category) VALUES (?, ?, ?, ?)`,
+		s.millis(), res.Intent, res.Escalation.Reason, cat)
+	return err
+}
