@@ -22,7 +22,8 @@ const statutesUsage = `usage:
                                           do not resolve: unknown document, article out of range, or
                                           written against a superseded version`
 
-// cmdStatutes is the statute library: texts are data an admin imports, never part of the binary.
+// cmdStatutes manages the statute library: the texts the seed cites ship in the binary
+// (knowledge/laws) and are imported on start; admins import newer versions and other documents.
 func cmdStatutes(ctx context.Context, e *env, args []string) error {
 	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
 		fmt.Fprintln(e.stderr, statutesUsage)

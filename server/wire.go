@@ -17,6 +17,7 @@ import (
 	"github.com/courtdesk/courtdesk/knowledge"
 	"github.com/courtdesk/courtdesk/knowledge/account"
 	"github.com/courtdesk/courtdesk/knowledge/answer"
+	"github.com/courtdesk/courtdesk/knowledge/laws"
 	"github.com/courtdesk/courtdesk/knowledge/escalation"
 	"github.com/courtdesk/courtdesk/knowledge/library"
 	"github.com/courtdesk/courtdesk/knowledge/report"
@@ -67,6 +68,12 @@ func build(ctx context.Context, cfg *Config, log *slog.Logger, out io.Writer) (*
 		return fail(err)
 	}
 	if err := a.ensureAdmin(ctx, out); err != nil {
+		return fail(err)
+	}
+	if err := a.shipStatutes(ctx); err != nil {
+		return fail(err)
+	}
+	if err := a.seedDesk(ctx); err != nil {
 		return fail(err)
 	}
 	published, err := a.lib.Published(ctx)
@@ -174,6 +181,24 @@ func (a *app) seedIfEmpty(ctx context.Context) error {
 		return fmt.Errorf("seed: %w", err)
 	}
 	a.log.Info("seed knowledge base imported", "articles", len(res))
+	return nil
+}
+
+// shipStatutes imports the statute texts shipped in the binary (knowledge/laws) whose titles the
+// library lacks: all of them on the first start, none once they are there, and never over an
+// admin's own import of a document.
+func (a *app) shipStatutes(ctx context.Context) error {
+	res, err := library.NewCitations(a.store).ImportMissing(ctx, laws.FS(), "seed")
+	if errors.Is(err, knowledge.ErrConflict) {
+		a.log.Info("statute texts imported by another replica")
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("shipped statutes: %w", err)
+	}
+	if len(res) > 0 {
+		a.log.Info("shipped statute texts imported", "documents", len(res))
+	}
 	return nil
 }
 

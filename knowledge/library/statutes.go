@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"path"
 	"strings"
 	"testing/fstest"
@@ -70,6 +71,52 @@ func (c *Citations) ImportStatutes(ctx context.Context, files []StatuteFile, by 
 	}
 	b, _ := json.Marshal(counts)
 	return res, c.st.Audit(ctx, by, "statutes.import", fmt.Sprintf("%d documents", len(res)), string(b))
+}
+
+// ImportMissing imports the documents of fsys whose titles the library holds in no version. The
+// texts shipped with the service (knowledge/laws) thus fill an empty library on the first start,
+// and a release that ships one more document adds it, while a title an admin has imported, or
+// has since updated to a newer version, is never touched. Only the first line of each file is
+// read unless its title is missing, so a start with a complete library parses nothing.
+func (c *Citations) ImportMissing(ctx context.Context, fsys fs.FS, by string) ([]store.StatuteImport, error) {
+	stored, err := c.st.StatuteDocuments(ctx)
+	if err != nil {
+		return nil, err
+	}
+	have := map[string]bool{}
+	for _, d := range stored {
+		have[statute.TitleKey(d.Title)] = true
+	}
+	entries, err := fs.ReadDir(fsys, ".")
+	if err != nil {
+		return nil, err
+	}
+	missing := fstest.MapFS{}
+	for _, e := range entries {
+		if e.IsDir() || !statute.IsStatuteFile(e.Name()) {
+			continue
+		}
+		data, err := fs.ReadFile(fsys, e.Name())
+		if err != nil {
+			return nil, err
+		}
+		// A file without a title goes to the parser, which names the problem.
+		if t := statute.FileTitle(data); t == "" || !have[statute.TitleKey(t)] {
+			missing[e.Name()] = &fstest.MapFile{Data: data, Mode: 0o444}
+		}
+	}
+	if len(missing) == 0 {
+		return nil, nil
+	}
+	docs, err := statute.ParseFS(missing)
+	if err != nil {
+		return nil, err
+	}
+	res, err := c.st.ImportStatutes(ctx, docs, by)
+	if err != nil {
+		return nil, err
+	}
+	return res, c.st.Audit(ctx, by, "statutes.import", fmt.Sprintf("%d documents", len(res)), `{"shipped":true}`)
 }
 
 // Documents lists every imported statute version, the replaced ones too.

@@ -146,3 +146,22 @@ func mergeBooks(books []parsed) (Document, error) {
 	}
 	return d, d.Validate()
 }
+
+// FileTitle returns the title of a statute file, its first '# title' line, without parsing the
+// rest: the start-up check of which documents the library lacks reads only this much. It returns
+// "" when the file does not start with a title.
+func FileTitle(data []byte) string {
+	text := string(data[:min(len(data), 4096)])
+	for text != "" {
+		var line string
+		line, text, _ = strings.Cut(text, "\n")
+		if line = cleanLine(line); line == "" {
+			continue
+		}
+		if strings.HasPrefix(line, "# ") {
+			return strings.TrimSpace(strings.TrimPrefix(line, "# "))
+		}
+		return ""
+	}
+	return ""
+}

@@ -347,7 +347,7 @@ async function loadStatutes() {
   $("statute-rows").replaceChildren(...documents.map((d) => el("tr", {},
     el("td", {}, d.title, el("div", { class: "muted" }, d.source)), el("td", {}, d.version || "未注明"), el("td", {}, d.article_count),
     el("td", {}, el("span", { class: `badge ${d.current ? "ok" : "archived"}` }, d.current ? "现行" : "已被替换")),
-    el("td", {}, minute(d.imported_at)), el("td", {}, d.imported_by))));
+    el("td", {}, minute(d.imported_at)), el("td", {}, d.imported_by === "seed" ? "随系统预置" : d.imported_by))));
 }
 
 $("statute-import").addEventListener("click", async () => {

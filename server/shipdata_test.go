@@ -1,0 +1,193 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/courtdesk/courtdesk/auth"
+	"github.com/courtdesk/courtdesk/kbfile"
+	"github.com/courtdesk/courtdesk/knowledge"
+	"github.com/courtdesk/courtdesk/knowledge/seed"
+	"github.com/courtdesk/courtdesk/knowledge/statute"
+)
+
+// serveAt starts the real service on dir, for tests that stop and start it again on the same data.
+func serveAt(t *testing.T, dir string) (a *app, srv *httptest.Server, stop func()) {
+	t.Helper()
+	cfg := DefaultConfig()
+	cfg.DataDir, cfg.AdminPassword, cfg.RateLimit, cfg.PasswordCost, cfg.Calibrate = dir, "correct-horse-battery", 0, 4, false
+	a, err := build(context.Background(), &cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv = httptest.NewServer(a.http)
+	return a, srv, func() { srv.Close(); a.close() }
+}
+
+// A fresh server, with no import by anyone, shows the 法条原文 of every numbered citation in the
+// seed articles' 法律依据.
+func TestFreshServerShowsSeedStatuteTexts(t *testing.T) {
+	_, srv := testApp(t, nil)
+	anon := newAPIClient(t, srv.URL)
+	articles, err := kbfile.ReadFS(seed.FS(), ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, a := range articles {
+		for _, basis := range a.LegalBasis {
+			for _, c := range statute.Extract(basis) {
+				if !c.Numbered() {
+					continue
+				}
+				n++
+				one := statute.Citation{Title: c.Title, Article: c.Article}
+				code, out := anon.do("GET", lookupPath(one.String()), nil)
+				paras, _ := out["paragraphs"].([]any)
+				if code != 200 || len(paras) == 0 || out["label"] != c.Article.Label() {
+					t.Errorf("%s: %s: %d %v", a.Slug, one.String(), code, out)
+				}
+			}
+		}
+	}
+	if n < 100 {
+		t.Fatalf("only %d numbered citations in the seed's legal basis", n)
+	}
+	// A document added to the shared texts in 2025 resolves too.
+	if code, out := anon.do("GET", lookupPath("《中华人民共和国民营经济促进法》第二条"), nil); code != 200 || out["version"] != "2025-04-30" {
+		t.Errorf("民营经济促进法: %d %v", code, out)
+	}
+}
+
+// An admin's own version of a document is never replaced by the shipped text: not when it was
+// imported before the first start, nor on later starts; the shipped texts of the other documents
+// arrive all the same.
+func TestShippedStatutesKeepTheAdminsVersions(t *testing.T) {
+	dir := t.TempDir()
+	own := writeStatutes(t, map[string]string{"劳动合同法(2030-01-01).md": law("中华人民共和国劳动合同法", "2030-01-01", 120)})
+	if code, _, errOut := runCLI(t, map[string]string{"COURTDESK_DATA": dir}, "statutes", "import", "--by", "court.admin", own); code != 0 {
+		t.Fatalf("import before the first start: %d %s", code, errOut)
+	}
+	versionsOf := func(srv *httptest.Server, title string) (n int, current string, total int) {
+		admin := newAPIClient(t, srv.URL)
+		admin.login("admin", "correct-horse-battery")
+		_, list := admin.do("GET", "/api/v1/admin/statutes", nil)
+		for _, d := range list["documents"].([]any) {
+			d := d.(map[string]any)
+			if d["title"] == title {
+				n++
+				if d["current"] == true {
+					current = fmt.Sprint(d["version"], " by ", d["imported_by"])
+				}
+			}
+		}
+		return n, current, len(list["documents"].([]any))
+	}
+	for start := 1; start <= 2; start++ {
+		_, srv, stop := serveAt(t, dir)
+		n, current, total := versionsOf(srv, "中华人民共和国劳动合同法")
+		if n != 1 || current != "2030-01-01 by court.admin" || total < 50 {
+			t.Fatalf("start %d: %d versions of 劳动合同法, current %q; %d documents", start, n, current, total)
+		}
+		anon := newAPIClient(t, srv.URL)
+		if code, out := anon.do("GET", lookupPath("《劳动合同法》第四十七条"), nil); code != 200 || out["version"] != "2030-01-01" {
+			t.Fatalf("start %d: lookup in the admin's version: %d %v", start, code, out)
+		}
+		if code, out := anon.do("GET", lookupPath("《中华人民共和国公司法》第二十一条"), nil); code != 200 || out["version"] != "2023-12-29" {
+			t.Fatalf("start %d: shipped 公司法: %d %v", start, code, out)
+		}
+		stop()
+	}
+}
+
+// A fresh server's working calendar holds the 2026 holidays: the response-time clock skips the
+// Spring Festival and counts the Saturday worked before it (调休).
+func TestFreshCalendarSkipsSpringFestival2026(t *testing.T) {
+	a, srv := testApp(t, nil)
+	cst := time.FixedZone("CST", 8*3600)
+	cal := a.chat.queue.Calendar()
+	at := func(s string) time.Time {
+		t, _ := time.ParseInLocation("2006-01-02 15:04", s, cst)
+		return t
+	}
+	// Friday 13 Feb 15:00 + 4 working hours: 2 on Friday, 2 on Saturday 14 Feb, a 调休 working day.
+	if got := cal.Add(at("2026-02-13 15:00"), 4*time.Hour); !got.Equal(at("2026-02-14 11:00")) {
+		t.Errorf("deadline from Friday 13 Feb: %s", got.In(cst))
+	}
+	// Saturday 14 Feb 16:00 + 4 working hours: 1 that day, then 15–23 Feb are off, 3 on Tuesday 24 Feb.
+	if got := cal.Add(at("2026-02-14 16:00"), 4*time.Hour); !got.Equal(at("2026-02-24 12:00")) {
+		t.Errorf("deadline across the Spring Festival: %s", got.In(cst))
+	}
+	if got := cal.Working(at("2026-02-13 09:00"), at("2026-02-24 17:00")); got != 24*time.Hour {
+		t.Errorf("working time 13–24 Feb: %s, want 24h (13, 14 and 24 Feb)", got)
+	}
+	admin := newAPIClient(t, srv.URL)
+	admin.login("admin", "correct-horse-battery")
+	_, out := admin.do("GET", "/api/v1/admin/calendar", nil)
+	if fmt.Sprint(out["holidays"]) == "[]" || !contains(toStrings(out["makeup_days"]), "2026-02-28") ||
+		!contains(toStrings(out["holidays"]), "2026-10-07") {
+		t.Errorf("calendar in the console: %v", out)
+	}
+}
+
+// The starter quick replies are there on the first start; an admin's edits to the calendar and the
+// quick replies survive a restart (the starter sets are never loaded twice).
+func TestStarterSetsLoadOnceAndStayEdited(t *testing.T) {
+	dir := t.TempDir()
+	a, srv, stop := serveAt(t, dir)
+	addJudgeAt(t, a, "judge.qian", "沈阳市中级人民法院")
+	judge, admin := newAPIClient(t, srv.URL), newAPIClient(t, srv.URL)
+	judge.login("judge.qian", "password-judge.qian")
+	admin.login("admin", "correct-horse-battery")
+	code, out := judge.do("GET", "/api/v1/judge/canned", nil)
+	replies, _ := out["replies"].([]any)
+	if code != 200 || len(replies) < 8 || len(replies) > 12 {
+		t.Fatalf("starter replies: %d %v", code, out)
+	}
+	for _, r := range replies {
+		id := fmt.Sprint(int64(r.(map[string]any)["id"].(float64)))
+		if code, _ := admin.do("DELETE", "/api/v1/admin/canned/"+id, nil); code/100 != 2 {
+			t.Fatalf("delete reply %s: %d", id, code)
+		}
+	}
+	if code, out := admin.do("PUT", "/api/v1/admin/calendar", map[string]any{"open": "08:30", "close": "17:30",
+		"holidays": []string{}, "makeup_days": []string{}}); code != 200 {
+		t.Fatalf("clear the calendar: %d %v", code, out)
+	}
+	stop()
+
+	_, srv, stop = serveAt(t, dir)
+	defer stop()
+	judge, admin = newAPIClient(t, srv.URL), newAPIClient(t, srv.URL)
+	judge.login("judge.qian", "password-judge.qian")
+	admin.login("admin", "correct-horse-battery")
+	if _, out := judge.do("GET", "/api/v1/judge/canned", nil); len(out["replies"].([]any)) != 0 {
+		t.Errorf("deleted starter replies came back: %v", out)
+	}
+	if _, out := admin.do("GET", "/api/v1/admin/calendar", nil); out["open"] != "08:30" || len(out["holidays"].([]any)) != 0 {
+		t.Errorf("the admin's calendar was replaced: %v", out)
+	}
+}
+
+func toStrings(v any) []string {
+	var out []string
+	for _, x := range v.([]any) {
+		out = append(out, fmt.Sprint(x))
+	}
+	return out
+}
+
+// addJudgeAt creates an active judge of court whose password is "password-" + name.
+func addJudgeAt(t *testing.T, a *app, name, court string) {
+	t.Helper()
+	hash, _ := auth.Bcrypt{Cost: 4}.Hash("password-" + name)
+	if _, err := a.store.CreateUser(context.Background(), knowledge.User{Username: name, DisplayName: name,
+		Role: knowledge.RoleJudge, Court: court, Active: true, Capacity: 3, PasswordHash: hash}); err != nil {
+		t.Fatal(err)
+	}
+}
