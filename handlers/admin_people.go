@@ -7,6 +7,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/courtdesk/courtdesk/knowledge"
+	"github.com/courtdesk/courtdesk/knowledge/escalation"
 	"github.com/courtdesk/courtdesk/knowledge/store"
 )
 
@@ -67,6 +68,11 @@ func (s *Server) adminCreateUser(c echo.Context) error {
 	if err := u.Validate(); err != nil {
 		return err
 	}
+	court, err := escalation.CheckAccountCourt(s.d.CourtList.Courts(), u.Role, u.Court)
+	if err != nil {
+		return err
+	}
+	u.Court = court
 	hash, err := s.d.Passwords.HashNew(req.Password)
 	if err != nil {
 		return err
@@ -123,6 +129,13 @@ func (s *Server) adminUpdateUser(c echo.Context) error {
 	}
 	if err := u.Validate(); err != nil {
 		return err
+	}
+	// An account saved before courts were checked keeps its court until the court or the role
+	// is changed; a change must name a court of the list.
+	if req.Court != "" || req.Role != "" {
+		if u.Court, err = escalation.CheckAccountCourt(s.d.CourtList.Courts(), u.Role, u.Court); err != nil {
+			return err
+		}
 	}
 	if u, err = s.d.Users.UpdateUser(ctx, u); err != nil {
 		return err

@@ -1,10 +1,13 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 
@@ -81,7 +84,7 @@ func TestCLIUserAdd(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "password (shown once)") {
 		t.Fatalf("user add: %d %q %q", code, out, errOut)
 	}
-	if code, _, errOut := runCLI(t, env, "user", "add", "--username", "judge.wang"); code == 0 || !strings.Contains(errOut, "taken") {
+	if code, _, errOut := runCLI(t, env, "user", "add", "--username", "judge.wang", "--court", "沈阳市中级人民法院"); code == 0 || !strings.Contains(errOut, "taken") {
 		t.Fatalf("duplicate: %d %q", code, errOut)
 	}
 	if code, _, _ := runCLI(t, env, "user", "add", "--username", "x.y", "--role", "mayor"); code == 0 {
@@ -89,6 +92,47 @@ func TestCLIUserAdd(t *testing.T) {
 	}
 	if code, _, _ := runCLI(t, env, "user", "add", "--username", "short.pw", "--password", "123"); code == 0 {
 		t.Fatal("short password accepted")
+	}
+}
+
+// A judge's court must be in the court list: an unknown or missing court is refused with the
+// list to choose from, a region's code names its court, and an admin needs no court.
+func TestCLIUserAddChecksTheCourt(t *testing.T) {
+	data := t.TempDir()
+	env := map[string]string{"COURTDESK_DATA": data}
+	for _, args := range [][]string{
+		{"--username", "judge.dl", "--court", "大连中院"},
+		{"--username", "judge.none"},
+	} {
+		code, out, errOut := runCLI(t, env, append([]string{"user", "add", "--role", "judge"}, args...)...)
+		if code == 0 || !strings.Contains(errOut, "大连市中级人民法院") || strings.Contains(out, "created") {
+			t.Errorf("user add %v: %d %q %q", args, code, out, errOut)
+		}
+	}
+	if code, out, errOut := runCLI(t, env, "user", "add", "--role", "judge", "--username", "judge.dl", "--court", "210200"); code != 0 {
+		t.Fatalf("court by region code: %d %q %q", code, out, errOut)
+	}
+	if code, out, errOut := runCLI(t, env, "user", "add", "--role", "admin", "--username", "admin.two"); code != 0 {
+		t.Fatalf("admin without a court: %d %q %q", code, out, errOut)
+	}
+	cfg := DefaultConfig()
+	cfg.DataDir = data
+	st, err := openStore(context.Background(), &cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	users, err := st.ListUsers(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, u := range users {
+		got = append(got, u.Username+"@"+u.Court)
+	}
+	sort.Strings(got)
+	if fmt.Sprint(got) != "[admin.two@ judge.dl@大连市中级人民法院]" {
+		t.Fatalf("accounts: %v", got)
 	}
 }
 

@@ -49,7 +49,7 @@ func TestReportsFromRealConversations(t *testing.T) {
 		t.Fatalf("bad date: %d", code)
 	}
 	if code, out := admin.do("POST", "/api/v1/admin/users", map[string]any{"username": "judge.r", "display_name": "R法官",
-		"role": "judge", "password": "judge-r-password"}); code != 201 {
+		"role": "judge", "court": "沈阳市中级人民法院", "password": "judge-r-password"}); code != 201 {
 		t.Fatalf("create judge: %d %v", code, out)
 	}
 	judge := newAPIClient(t, srv.URL)

@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -189,5 +190,51 @@ func addJudgeAt(t *testing.T, a *app, name, court string) {
 	if _, err := a.store.CreateUser(context.Background(), knowledge.User{Username: name, DisplayName: name,
 		Role: knowledge.RoleJudge, Court: court, Active: true, Capacity: 3, PasswordHash: hash}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// The admin console's user API accepts only courts of the court list, names a court by its
+// region's code, offers the list in the error, and follows the admins' edits of the list.
+func TestAdminUserCourtMustExist(t *testing.T) {
+	_, srv := testApp(t, nil)
+	admin := newAPIClient(t, srv.URL)
+	admin.login("admin", "correct-horse-battery")
+	courtError := func(code int, out map[string]any) string {
+		e, _ := out["error"].(map[string]any)
+		fields, _ := e["fields"].([]any)
+		if code != 400 || len(fields) != 1 || fields[0].(map[string]any)["field"] != "court" {
+			return ""
+		}
+		return fields[0].(map[string]any)["message"].(string)
+	}
+	user := func(name, court string) map[string]any {
+		return map[string]any{"username": name, "display_name": name, "role": "judge", "court": court, "password": "judge-password-1"}
+	}
+	for _, court := range []string{"大连中院", "", "  "} {
+		code, out := admin.do("POST", "/api/v1/admin/users", user("judge.bad", court))
+		if msg := courtError(code, out); !strings.Contains(msg, "大连市中级人民法院") {
+			t.Errorf("court %q: %d %v", court, code, out)
+		}
+	}
+	code, out := admin.do("POST", "/api/v1/admin/users", user("judge.dl", "210200"))
+	if code != 201 || out["court"] != "大连市中级人民法院" {
+		t.Fatalf("court by region code: %d %v", code, out)
+	}
+	id := fmt.Sprint(int64(out["id"].(float64)))
+	if code, out := admin.do("PATCH", "/api/v1/admin/users/"+id, map[string]any{"court": "大连中院"}); courtError(code, out) == "" {
+		t.Errorf("patch to an unknown court: %d %v", code, out)
+	}
+	if code, out := admin.do("POST", "/api/v1/admin/users", map[string]any{"username": "admin.b", "display_name": "B",
+		"role": "admin", "password": "admin-password-1"}); code != 201 {
+		t.Errorf("an admin needs no court: %d %v", code, out)
+	}
+	// A court the admins add to the list is accepted at once.
+	_, list := admin.do("GET", "/api/v1/courts", nil)
+	courts := append(list["courts"].([]any), map[string]any{"code": "210281", "name": "瓦房店市", "court": "瓦房店市人民法院"})
+	if code, out := admin.do("PUT", "/api/v1/admin/courts", map[string]any{"courts": courts}); code != 200 {
+		t.Fatalf("save courts: %d %v", code, out)
+	}
+	if code, out := admin.do("PATCH", "/api/v1/admin/users/"+id, map[string]any{"court": "瓦房店市人民法院"}); code != 200 || out["court"] != "瓦房店市人民法院" {
+		t.Errorf("patch to a court just added: %d %v", code, out)
 	}
 }

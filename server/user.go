@@ -9,6 +9,7 @@ import (
 
 	"github.com/courtdesk/courtdesk/auth"
 	"github.com/courtdesk/courtdesk/knowledge"
+	"github.com/courtdesk/courtdesk/knowledge/escalation"
 )
 
 func cmdUser(ctx context.Context, e *env, args []string) error {
@@ -22,7 +23,7 @@ func cmdUser(ctx context.Context, e *env, args []string) error {
 		fs.StringVar(&role, "role", "judge", "judge or admin")
 		fs.StringVar(&username, "username", "", "login name (required)")
 		fs.StringVar(&name, "name", "", "display name (default: the username)")
-		fs.StringVar(&court, "court", "", "court, e.g. 沈阳市中级人民法院")
+		fs.StringVar(&court, "court", "", "court as named in the court list, e.g. 沈阳市中级人民法院 (required for judges)")
 		fs.StringVar(&specialties, "specialties", "", "comma-separated categories, e.g. labor,enforcement")
 		fs.IntVar(&capacity, "capacity", knowledge.DefaultCapacity, "maximum open claimed tickets")
 		fs.StringVar(&password, "password", "", "password (default: COURTDESK_USER_PASSWORD, else generated and printed)")
@@ -66,6 +67,13 @@ func cmdUser(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
+	courts, err := loadCourts(cfg, st)
+	if err != nil {
+		return err
+	}
+	if u.Court, err = escalation.CheckAccountCourt(courts.List(), u.Role, u.Court); err != nil {
+		return err
+	}
 	u, err = st.CreateUser(ctx, u)
 	if errors.Is(err, knowledge.ErrConflict) {
 		return fmt.Errorf("username %q is already taken", username)

@@ -3,6 +3,7 @@ package escalation
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"sync/atomic"
 	"unicode/utf8"
 
@@ -106,4 +107,43 @@ func (c *Courts) List() []Court { return append([]Court(nil), c.snap.Load().list
 func (c *Courts) Lookup(code string) (Court, bool) {
 	ct, ok := c.snap.Load().byCode[code]
 	return ct, ok
+}
+
+// CourtNames returns the distinct courts of the list, in list order: the choices of a judge
+// account's court.
+func CourtNames(list []Court) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, c := range list {
+		if !seen[c.Court] {
+			seen[c.Court] = true
+			out = append(out, c.Court)
+		}
+	}
+	return out
+}
+
+// CheckAccountCourt checks the court of an account against the court list and returns it as
+// the court's name. A judge needs a court of the list: the queue shows a judge the tickets of
+// that court, so an unknown name (大连中院 for 大连市中级人民法院) would leave the judge with
+// an empty queue. The code of one of the court's regions is accepted and named. An admin may have
+// no court.
+func CheckAccountCourt(list []Court, role knowledge.Role, court string) (string, error) {
+	court = strings.TrimSpace(court)
+	for _, c := range list {
+		if court != "" && (c.Court == court || c.Code == court) {
+			return c.Court, nil
+		}
+	}
+	v := &knowledge.ValidationError{}
+	names := strings.Join(CourtNames(list), "、")
+	switch {
+	case court == "" && role != knowledge.RoleJudge:
+		return "", nil
+	case court == "":
+		v.Add("", "court", "法官账号须选择所属法院：%s", names)
+	default:
+		v.Add("", "court", "法院列表中没有“%s”，请选择：%s", court, names)
+	}
+	return court, v
 }

@@ -245,7 +245,17 @@ async function decideCandidate(c, decision) {
 $("cand-status").addEventListener("change", loadCandidates);
 
 // ---- users ----
+// courtNames lists the courts of the court list: a judge's court must be one of them.
+let courtNames = [];
+async function loadCourtChoices() {
+  const { courts } = await api("GET", "/api/v1/courts");
+  courtNames = [...new Set(courts.map((c) => c.court))];
+  const sel = $("u-court"), chosen = sel.value;
+  sel.replaceChildren(el("option", { value: "" }, "请选择（管理员可不选）"), ...courtNames.map((n) => el("option", { value: n }, n)));
+  sel.value = courtNames.includes(chosen) ? chosen : "";
+}
 async function loadUsers() {
+  loadCourtChoices().catch((e) => showMessage($("user-msg"), errorText(e)));
   const { users } = await api("GET", "/api/v1/admin/users");
   $("user-rows").replaceChildren(...users.map((u) => el("tr", {},
     el("td", {}, u.username), el("td", {}, u.display_name), el("td", {}, u.role === "admin" ? "管理员" : "法官"),
@@ -262,8 +272,10 @@ async function loadUsers() {
 async function editUser(u) {
   const name = prompt("姓名：", u.display_name);
   if (name === null) return;
-  const court = prompt("所属法院（与法院列表中的名称一致）：", u.court);
-  if (court === null) return;
+  const menu = courtNames.map((n, i) => `${i + 1}. ${n}`).join("\n");
+  const pick = prompt(`所属法院（输入序号）：\n${menu}`, String(courtNames.indexOf(u.court) + 1 || ""));
+  if (pick === null) return;
+  const court = courtNames[Number(pick) - 1] || pick.trim(); // the server refuses a court not in the list
   const spec = prompt("专长类别（逗号分隔，如 labor,enforcement）：", (u.specialties || []).join(","));
   if (spec === null) return;
   const cap = prompt("同时处理上限：", String(u.capacity));
@@ -291,7 +303,7 @@ $("user-form").addEventListener("submit", async (ev) => {
   ev.preventDefault();
   try {
     await api("POST", "/api/v1/admin/users", { username: $("u-username").value.trim(), display_name: $("u-name").value.trim(),
-      role: $("u-role").value, court: $("u-court").value.trim(), specialties: list($("u-spec").value),
+      role: $("u-role").value, court: $("u-court").value, specialties: list($("u-spec").value),
       capacity: Number($("u-cap").value), can_visits: $("u-visits").checked, password: $("u-pw").value });
     showMessage($("user-msg"), "账号已创建。", "ok");
     ev.target.reset();
