@@ -22,7 +22,7 @@ type Library interface {
 	Create(ctx context.Context, a knowledge.Article, by, note string) (knowledge.Article, error)
 	Save(ctx context.Context, a knowledge.Article, by, note string, baseVersion int) (knowledge.Article, error)
 	SetStatus(ctx context.Context, slug string, status knowledge.Status, by string, baseVersion int) (knowledge.Article, error)
-	Rollback(ctx context.Context, slug string, version int, by string, baseVersion int) (knowledge.Article, error)
+	Rollback(ctx context.Context, slug string, version int, by string, baseVersion int, status knowledge.Status) (knowledge.Article, error)
 	Versions(ctx context.Context, slug string) ([]store.ArticleVersion, error)
 	ImportAudited(ctx context.Context, batch []knowledge.Article, by string) ([]store.SaveResult, error)
 	Candidates(ctx context.Context, status knowledge.CandidateStatus, limit, offset int) ([]knowledge.Candidate, error)
@@ -166,15 +166,18 @@ func (s *Server) adminVersions(c echo.Context) error {
 type rollbackRequest struct {
 	Version     int `json:"version"`
 	BaseVersion int `json:"base_version"`
+	// Status, when given, is the status the article gets; without it the current status stays.
+	Status knowledge.Status `json:"status"`
 }
 
-// adminRollback is POST /api/v1/admin/articles/:slug/rollback.
+// adminRollback is POST /api/v1/admin/articles/:slug/rollback: the old version's content, the
+// current status unless the request names one.
 func (s *Server) adminRollback(c echo.Context) error {
 	var req rollbackRequest
 	if err := decodeJSON(c, 4<<10, &req); err != nil {
 		return err
 	}
-	a, err := s.d.Library.Rollback(c.Request().Context(), c.Param("slug"), req.Version, currentUser(c).Username, req.BaseVersion)
+	a, err := s.d.Library.Rollback(c.Request().Context(), c.Param("slug"), req.Version, currentUser(c).Username, req.BaseVersion, req.Status)
 	if err != nil {
 		return err
 	}

@@ -238,3 +238,55 @@ func TestAdminUserCourtMustExist(t *testing.T) {
 		t.Errorf("patch to a court just added: %d %v", code, out)
 	}
 }
+
+// Rolling a published article back to a version written while it was a draft restores the content
+// only: the article stays published and its page answers. A status named in the request is applied.
+func TestRollbackKeepsTheStatus(t *testing.T) {
+	_, srv := testApp(t, nil)
+	admin, anon := newAPIClient(t, srv.URL), newAPIClient(t, srv.URL)
+	admin.login("admin", "correct-horse-battery")
+	art := map[string]any{"slug": "ip-rollback-check", "title": "网店被平台封号的申诉途径", "category": "ip",
+		"kind": "compliance_advice", "questions": []string{"网店被平台封号怎么申诉"}, "summary": "草稿时的摘要。",
+		"body": "## 常见风险\n封号。", "related": []string{"ip-unfair-competition"}}
+	if code, out := admin.do("POST", "/api/v1/admin/articles", map[string]any{"article": art}); code != 201 || out["status"] != "draft" {
+		t.Fatalf("create: %d %v", code, out)
+	}
+	if code, out := admin.do("POST", "/api/v1/admin/articles/ip-rollback-check/status", map[string]any{"status": "published", "base_version": 1}); code != 200 {
+		t.Fatalf("publish: %d %v", code, out)
+	}
+	art["status"], art["summary"] = "published", "发布后改写的摘要。"
+	if code, out := admin.do("PUT", "/api/v1/admin/articles/ip-rollback-check", map[string]any{"article": art, "base_version": 2}); code != 200 {
+		t.Fatalf("edit: %d %v", code, out)
+	}
+	code, out := admin.do("POST", "/api/v1/admin/articles/ip-rollback-check/rollback", map[string]any{"version": 1, "base_version": 3})
+	if code != 200 || out["status"] != "published" || out["summary"] != "草稿时的摘要。" || out["version"].(float64) != 4 {
+		t.Fatalf("rollback to the draft-era version: %d %v", code, out)
+	}
+	resp, err := anon.c.Get(srv.URL + "/kb/ip-rollback-check")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(page), "草稿时的摘要。") {
+		t.Fatalf("/kb/ after the rollback: %d", resp.StatusCode)
+	}
+	if code, out := admin.do("POST", "/api/v1/admin/articles/ip-rollback-check/rollback", map[string]any{"version": 3, "base_version": 4,
+		"status": "retired"}); code != 400 {
+		t.Errorf("unknown status: %d %v", code, out)
+	}
+	// Asked explicitly, the rollback also returns the article to draft.
+	code, out = admin.do("POST", "/api/v1/admin/articles/ip-rollback-check/rollback", map[string]any{"version": 3, "base_version": 4,
+		"status": "draft"})
+	if code != 200 || out["status"] != "draft" || out["summary"] != "发布后改写的摘要。" {
+		t.Fatalf("rollback with a status: %d %v", code, out)
+	}
+	resp, err = anon.c.Get(srv.URL + "/kb/ip-rollback-check")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 404 {
+		t.Fatalf("/kb/ of a draft: %d", resp.StatusCode)
+	}
+}

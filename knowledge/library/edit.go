@@ -81,8 +81,20 @@ func (l *Library) SetStatus(ctx context.Context, slug string, status knowledge.S
 	return saved, l.after(ctx, saved, by, "article."+string(status), "")
 }
 
-// Rollback makes an old version current again, as a new version: history is never rewritten.
-func (l *Library) Rollback(ctx context.Context, slug string, version int, by string, baseVersion int) (knowledge.Article, error) {
+// Rollback makes an old version's content current again, as a new version: history is never
+// rewritten. Only the content comes back: the article keeps its current status (a published
+// article rolled back to a version written while it was a draft stays published) unless status
+// names the status wanted, which the admin then chose explicitly.
+func (l *Library) Rollback(ctx context.Context, slug string, version int, by string, baseVersion int, status knowledge.Status) (knowledge.Article, error) {
+	if status != "" && !status.Valid() {
+		v := &knowledge.ValidationError{}
+		v.Add(slug, "status", "未知状态 %q", status)
+		return knowledge.Article{}, v
+	}
+	cur, err := l.st.GetArticle(ctx, slug)
+	if err != nil {
+		return cur, err
+	}
 	vs, err := l.st.ArticleVersions(ctx, slug)
 	if err != nil {
 		return knowledge.Article{}, err
@@ -92,7 +104,12 @@ func (l *Library) Rollback(ctx context.Context, slug string, version int, by str
 			continue
 		}
 		a := v.Article
-		note := fmt.Sprintf("回滚到第 %d 版", version)
+		a.Status = cur.Status
+		note := fmt.Sprintf("回滚到第 %d 版的内容", version)
+		if status != "" && status != cur.Status {
+			a.Status = status
+			note += "，状态改为 " + string(status)
+		}
 		if err := l.validateOne(ctx, a); err != nil {
 			return a, err
 		}

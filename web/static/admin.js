@@ -174,11 +174,25 @@ function showDiff(v) {
   $("diff-box").hidden = false;
 }
 
+// rollbackSummary says what a rollback changes: the content fields that differ, and that the status
+// stays as it is (the server keeps it unless asked otherwise).
+const rollbackFields = { title: "标题", category: "类别", kind: "类型", summary: "摘要", questions: "问法", body: "正文",
+  legal_basis: "法律依据", tags: "标签", related: "相关文章" };
+function rollbackSummary(version) {
+  const old = versions.find((v) => v.article.version === version)?.article;
+  const changed = old ? Object.keys(rollbackFields)
+    .filter((k) => JSON.stringify(old[k] ?? null) !== JSON.stringify(current[k] ?? null)).map((k) => rollbackFields[k]) : [];
+  const what = changed.length ? `将恢复为第 ${version} 版的：${changed.join("、")}。` : `第 ${version} 版的内容与当前版本相同。`;
+  const kept = `状态保持为“${statuses[current.status]}”` +
+    (old && old.status !== current.status ? `（第 ${version} 版当时为“${statuses[old.status]}”，回滚不改变状态）` : "") + "。";
+  return `${what}\n${kept}`;
+}
+
 async function rollback(version) {
-  if (!confirm(`回滚到第 ${version} 版？回滚会生成一个新版本，历史不会丢失。`)) return;
+  if (!confirm(`回滚到第 ${version} 版的内容？\n${rollbackSummary(version)}\n回滚会生成一个新版本，历史不会丢失。`)) return;
   try {
     const a = await api("POST", `/api/v1/admin/articles/${encodeURIComponent(current.slug)}/rollback`, { version, base_version: current.version });
-    await saved(a, `已回滚到第 ${version} 版的内容（现为第 ${a.version} 版）。`);
+    await saved(a, `已回滚到第 ${version} 版的内容（现为第 ${a.version} 版，状态：${statuses[a.status]}）。`);
   } catch (e) { showMessage($("editor-msg"), conflictText(e)); }
 }
 
