@@ -13,6 +13,7 @@ import (
 	"github.com/courtdesk/courtdesk/auth"
 	"github.com/courtdesk/courtdesk/kbfile"
 	"github.com/courtdesk/courtdesk/knowledge"
+	"github.com/courtdesk/courtdesk/knowledge/escalation"
 	"github.com/courtdesk/courtdesk/knowledge/seed"
 	"github.com/courtdesk/courtdesk/knowledge/statute"
 )
@@ -288,5 +289,60 @@ func TestRollbackKeepsTheStatus(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != 404 {
 		t.Fatalf("/kb/ of a draft: %d", resp.StatusCode)
+	}
+}
+
+// A ticket's category is the enterprise's own choice on the intake form, else the category the
+// search finds for the escalated question, never the category of the article the bot answered with
+// before: an unpaid-goods case with a frozen account is not routed as 公司治理与股权.
+func TestTicketCategoryFromTheIntake(t *testing.T) {
+	a, srv := testApp(t, nil)
+	const earlier = "股东之间闹僵了，公司连续两年开不成股东会，能不能申请解散公司"
+	const question = "客户拖欠我们的货款一直不付，我们公司的银行账户又被冻结了，该怎么办"
+	escalate := func(id string, form map[string]any) frame {
+		c := dialChat(t, srv, "")
+		c.hello()
+		_, ans := c.ask("q-"+id, earlier)
+		src, _ := ans["sources"].([]any)
+		if len(src) == 0 || src[0].(map[string]any)["category"] != "corporate" {
+			t.Fatalf("premise: the earlier answer is about 公司治理: %v", ans)
+		}
+		c.send(map[string]any{"type": "escalate", "id": id, "form": form})
+		f, _ := c.until("reply to "+id, func(f frame) bool {
+			return (f.typ() == "ack" || f.typ() == "error") && f.str("reply_to") == id
+		})
+		return f
+	}
+	if f := escalate("guessed", validForm(question)); f.typ() != "ack" {
+		t.Fatalf("escalate: %v", f)
+	}
+	chosen := validForm(question)
+	chosen["category"] = "contract"
+	if f := escalate("chosen", chosen); f.typ() != "ack" {
+		t.Fatalf("escalate with a category: %v", f)
+	}
+	bad := validForm(question)
+	bad["category"] = "weather"
+	if f := escalate("bad", bad); f.typ() != "error" || !strings.Contains(fmt.Sprint(f["fields"]), "category") {
+		t.Fatalf("unknown category: %v", f)
+	}
+	// Choosing 规范涉企执行 makes the facts of the enforcement's impact required.
+	enf := validForm(question)
+	enf["category"] = "enforcement"
+	if f := escalate("enf", enf); f.typ() != "error" || !strings.Contains(fmt.Sprint(f["fields"]), "impact.seized") {
+		t.Fatalf("enforcement chosen without impact facts: %v", f)
+	}
+
+	views, err := a.chat.queue.List(context.Background(), escalation.Judge{Admin: true}, escalation.Filter{}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[knowledge.Category]knowledge.Category{}
+	for _, v := range views {
+		got[v.Intake.Category] = v.Specialty
+	}
+	t.Logf("routed (chosen → ticket category): %v", got)
+	if len(views) != 2 || got["contract"] != "contract" || (got[""] != "contract" && got[""] != "enforcement") {
+		t.Fatalf("ticket categories (chosen → routed): %v", got)
 	}
 }

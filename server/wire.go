@@ -114,6 +114,7 @@ func build(ctx context.Context, cfg *Config, log *slog.Logger, out io.Writer) (*
 	if a.chat, err = buildChat(cfg, log, st, engine, a.lib, metrics); err != nil {
 		return fail(err)
 	}
+	a.chat.escalations.SetSearcher(ix) // a ticket's category is its question's, found by the search
 	a.http = handlers.New(handlers.Deps{
 		Log:      log,
 		Engine:   engine,

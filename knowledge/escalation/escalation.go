@@ -33,7 +33,7 @@ type Ticket struct {
 	Priority       Priority           `json:"priority"`
 	CourtCode      string             `json:"court_code"`
 	Court          string             `json:"court"`
-	Specialty      knowledge.Category `json:"specialty"` // category of the matched article, for routing
+	Specialty      knowledge.Category `json:"specialty"` // the question's category, for routing
 	Reason         answer.Reason      `json:"reason"`
 	Intake         Form               `json:"intake"`
 	ClientID       string             `json:"client_id"` // the escalate frame's id, for idempotent resends
@@ -73,6 +73,7 @@ type Service struct {
 	courts *Courts
 	notify conversation.Notifier
 	now    func() time.Time
+	search answer.Searcher // finds the category of a question the enterprise did not classify
 }
 
 // New builds the service. now may be nil for time.Now.
@@ -89,6 +90,34 @@ func New(st Store, courts *Courts, notify conversation.Notifier, now func() time
 // SetNotifier attaches the notifier once the hub exists.
 func (s *Service) SetNotifier(n conversation.Notifier) { s.notify = n }
 
+// SetSearcher attaches the search that classifies questions once the index exists.
+func (s *Service) SetSearcher(sr answer.Searcher) { s.search = sr }
+
+// categoryHits is how many articles vote on a question's category.
+const categoryHits = 5
+
+// questionCategory is the category of the knowledge base that best fits the escalated question:
+// the one whose articles among the question's best hits score highest together. It is the
+// question's own category, not that of the article the bot answered with before, which may be
+// about something else entirely.
+func (s *Service) questionCategory(ctx context.Context, question string) (knowledge.Category, error) {
+	if s.search == nil {
+		return "", nil
+	}
+	res, err := s.search.Search(ctx, question, categoryHits)
+	if err != nil || len(res.Hits) == 0 {
+		return "", err
+	}
+	best, sum := res.Hits[0].Article.Category, map[knowledge.Category]float64{}
+	for _, h := range res.Hits {
+		sum[h.Article.Category] += h.Score
+		if sum[h.Article.Category] > sum[best] {
+			best = h.Article.Category
+		}
+	}
+	return best, nil
+}
+
 // Courts is the configured list, for the form's city choice.
 func (s *Service) Courts() []Court { return s.courts.List() }
 
@@ -100,19 +129,16 @@ type Escalated struct {
 	Duplicate bool
 }
 
-// Escalate validates the form and puts the conversation in its court's queue. The reason and
-// specialty come from the conversation's latest answer unless the form names a reason.
+// Escalate validates the form and puts the conversation in its court's queue. The reason comes
+// from the conversation's latest answer unless the form names one; the specialty is the category
+// the enterprise chose, else the one the search finds for the question.
 func (s *Service) Escalate(ctx context.Context, conversationID, clientID string, f Form) (Escalated, error) {
 	if err := conversation.ValidateClientID(clientID); err != nil {
 		return Escalated{}, err
 	}
-	var specialty knowledge.Category
 	last, err := s.st.LastAnswer(ctx, conversationID)
 	switch {
 	case err == nil && last.Answer != nil:
-		if len(last.Answer.Sources) > 0 {
-			specialty = last.Answer.Sources[0].Category
-		}
 		if f.Reason == "" && last.Answer.Escalation.Suggested {
 			f.Reason = last.Answer.Escalation.Reason
 		}
@@ -123,8 +149,16 @@ func (s *Service) Escalate(ctx context.Context, conversationID, clientID string,
 		f.Reason = answer.ReasonExplicit
 	}
 	f.Normalize()
-	if err := f.Validate(s.courts, specialty); err != nil {
+	// Only the enterprise's own choice makes the impact facts required: a category guessed from the
+	// search must not ask for facts the form did not show.
+	if err := f.Validate(s.courts, f.Category); err != nil {
 		return Escalated{}, err
+	}
+	specialty := f.Category
+	if specialty == "" {
+		if specialty, err = s.questionCategory(ctx, f.Question); err != nil {
+			return Escalated{}, err
+		}
 	}
 	court, _ := s.courts.Lookup(f.City)
 	now := s.now()

@@ -20,6 +20,9 @@ type Form struct {
 	City       string `json:"city"`
 	CaseNumber string `json:"case_number,omitempty"`
 	Question   string `json:"question"`
+	// Category is the enterprise's own choice of the question's category; empty leaves it to the
+	// search of the question. It routes the ticket to judges of that specialty.
+	Category knowledge.Category `json:"category,omitempty"`
 	// Reason is the escalation reason the engine suggested, or empty for an explicit request.
 	Reason answer.Reason `json:"reason,omitempty"`
 	// Enforcement is ticked by the enterprise (or pre-ticked by the page) when assets are frozen,
@@ -119,6 +122,7 @@ func (f *Form) Normalize() {
 	f.City = strings.TrimSpace(f.City)
 	f.CaseNumber = strings.TrimSpace(f.CaseNumber)
 	f.Question = strings.TrimSpace(f.Question)
+	f.Category = knowledge.Category(strings.TrimSpace(string(f.Category)))
 	if f.Impact != nil {
 		f.Impact.Seized = strings.TrimSpace(f.Impact.Seized)
 		f.Impact.Deadline = strings.TrimSpace(f.Impact.Deadline)
@@ -164,6 +168,9 @@ func (f *Form) Validate(courts *Courts, specialty knowledge.Category) error {
 	runes("question", f.Question, "问题描述", 1, answer.MaxQuestionLen)
 	if !f.Reason.Valid() {
 		v.Add("", "reason", "未知的转交原因")
+	}
+	if f.Category != "" && !f.Category.Valid() {
+		v.Add("", "category", "请从列表中选择问题类别，或选“不确定”")
 	}
 	if f.EnforcementMatter(specialty) {
 		im := f.Impact

@@ -481,6 +481,11 @@ function showFormErrors(err) {
 function setupForm() {
   const f = $('#esc-form');
   f.elements.enforcement.addEventListener('change', () => { $('#impact').hidden = !f.elements.enforcement.checked; });
+  // An enforcement matter needs the impact facts: choosing that category ticks the box.
+  f.elements.category.addEventListener('change', () => {
+    if (f.elements.category.value === 'enforcement') f.elements.enforcement.checked = true;
+    $('#impact').hidden = !f.elements.enforcement.checked;
+  });
   f.addEventListener('submit', (e) => {
     e.preventDefault();
     const v = (name) => f.elements[name].value.trim();
@@ -490,7 +495,7 @@ function setupForm() {
     if (problem) { showFormErrors({ fields: [{ field: 'credit_code', message: problem }] }); return; }
     const form = {
       company: v('company'), credit_code: credit, contact: v('contact'), mobile: v('mobile'), city: v('city'),
-      case_number: v('case_number'), question: v('question'), reason: f.dataset.reason || '',
+      case_number: v('case_number'), category: v('category'), question: v('question'), reason: f.dataset.reason || '',
       enforcement: f.elements.enforcement.checked,
     };
     if (form.enforcement) {
