@@ -137,7 +137,7 @@ func build(ctx context.Context, cfg *Config, log *slog.Logger, out io.Writer) (*
 		Queue:     a.chat.queue,
 		Calendar:  calendarSettings{st: st, queue: a.chat.queue},
 		CourtList: courtSettings{st: st, courts: a.chat.courts},
-		Reports:   report.New(st, a.chat.queue.Calendar, escalation.DefaultPolicy().FirstResponse, ix.KeyTerms),
+		Reports:   report.New(st, a.chat.queue.Calendar, escalation.DefaultPolicy().FirstResponse, ix.TopicTerms),
 		Desk:      st,
 		JudgeHub:  a.chat.hub,
 		Courts:    a.chat.escalations,

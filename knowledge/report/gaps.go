@@ -12,7 +12,7 @@ import (
 
 // Gap is a group of questions the bot could not answer well that share a key term.
 type Gap struct {
-	Term      string   `json:"term"`       // the shared key term
+	Term      string   `json:"term"`       // the shared term (the knowledge base's vocabulary)
 	Related   []string `json:"related"`    // other terms common in the group
 	Count     int      `json:"count"`      // questions in the group
 	Examples  []string `json:"examples"`   // up to five, most recent first
