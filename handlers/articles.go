@@ -70,7 +70,7 @@ var articleTmpl = template.Must(template.New("article").Parse(`<!doctype html>
 <h1>{{.Title}}</h1>
 <p class="summary">{{.Summary}}</p>
 {{.Body}}
-{{if .LegalBasis}}<section class="basis"><h2>法律依据</h2><ul>{{range .LegalBasis}}<li>{{.}}</li>{{end}}</ul></section>{{end}}
+{{if .Basis}}<section class="basis"><h2>法律依据</h2><ul>{{range .Basis}}<li>{{.}}</li>{{end}}</ul></section>{{end}}
 {{if .Related}}<section class="related"><h2>相关文章</h2><ul>{{range .Related}}<li><a href="/kb/{{.Slug}}">{{.Title}}</a></li>{{end}}</ul></section>{{end}}
 <p class="disclaimer">以上内容为一般性法律信息，仅供参考，不代表法院对任何具体案件的意见。更新于 {{.UpdatedAt}}，第 {{.Version}} 版。</p>
 </main></body></html>`))
@@ -82,10 +82,12 @@ func (s *Server) articlePage(c echo.Context) error {
 		return err
 	}
 	var b strings.Builder
+	body, basis := placeLegalBasis(p.HTML, p.LegalBasis)
 	err = articleTmpl.Execute(&b, struct {
 		publicArticle
-		Body template.HTML
-	}{p, template.HTML(p.HTML)}) // p.HTML comes out of the sanitiser
+		Body  template.HTML
+		Basis []string
+	}{p, template.HTML(body), basis}) // p.HTML comes out of the sanitiser; the basis is escaped
 	if err != nil {
 		return err
 	}

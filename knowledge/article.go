@@ -71,7 +71,8 @@ func (k Kind) Name() string {
 	case KindCompliance:
 		return "合规建议"
 	case KindService:
-		return "诉讼服务"
+		// Not 诉讼服务: that is the name of a category, and an article's page shows both.
+		return "办事指南"
 	}
 	return ""
 }

@@ -3,9 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
+	"html"
 	"io"
 	"log/slog"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -344,5 +346,55 @@ func TestTicketCategoryFromTheIntake(t *testing.T) {
 	t.Logf("routed (chosen → ticket category): %v", got)
 	if len(views) != 2 || got["contract"] != "contract" || (got[""] != "contract" && got[""] != "enforcement") {
 		t.Fatalf("ticket categories (chosen → routed): %v", got)
+	}
+}
+
+// Every article page shows one 法律依据 heading, with every citation of the article's legal basis
+// on it, and a meta line that does not name the same thing twice (诉讼服务 · 诉讼服务).
+func TestArticlePageShowsTheLegalBasisOnce(t *testing.T) {
+	_, srv := testApp(t, nil)
+	anon := newAPIClient(t, srv.URL)
+	articles, err := kbfile.ReadFS(seed.FS(), ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	crumbs := regexp.MustCompile(`<p class="crumbs">.*?</p>`)
+	seen := map[knowledge.Kind]bool{}
+	for _, a := range articles {
+		resp, err := anon.c.Get(srv.URL + "/kb/" + a.Slug)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		page := html.UnescapeString(string(b))
+		if resp.StatusCode != 200 {
+			t.Fatalf("%s: %d", a.Slug, resp.StatusCode)
+		}
+		headings := strings.Count(page, ">法律依据</h2>")
+		if want := min(len(a.LegalBasis), 1); headings != want && !(want == 0 && headings == 1) {
+			t.Errorf("%s: %d 法律依据 headings", a.Slug, headings)
+		}
+		// Each cited article is on the page, though perhaps as 《劳动合同法》第四十六条、第四十七条.
+		onPage := map[string]bool{}
+		for _, c := range statute.Extract(page) {
+			onPage[statute.TitleKey(c.Title)+c.Article.Label()] = true
+		}
+		for _, basis := range a.LegalBasis {
+			for _, c := range statute.Extract(basis) {
+				if !onPage[statute.TitleKey(c.Title)+c.Article.Label()] {
+					t.Errorf("%s: %s is not on the page", a.Slug, c)
+				}
+			}
+		}
+		meta := crumbs.FindString(page)
+		parts := strings.Split(meta, " · ")
+		if len(parts) != 3 || parts[1] == strings.TrimSuffix(parts[2], "</p>") {
+			t.Errorf("%s: meta line %q", a.Slug, meta)
+		}
+		seen[a.Kind] = true
+	}
+	if len(seen) != 3 {
+		t.Fatalf("kinds covered: %v", seen)
 	}
 }

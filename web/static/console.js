@@ -79,5 +79,5 @@ export const categories = {
   contract: "合同订立与履行", labor: "劳动用工", corporate: "公司治理与股权", finance: "融资、借贷与担保",
   ip: "知识产权与不正当竞争", data: "个人信息与数据安全", bankruptcy: "破产重整与清算", court_service: "诉讼服务",
 };
-export const kinds = { case_explanation: "以案释法", compliance_advice: "合规建议", service_guide: "诉讼服务" };
+export const kinds = { case_explanation: "以案释法", compliance_advice: "合规建议", service_guide: "办事指南" };
 export const statuses = { draft: "草稿", published: "已发布", archived: "已归档" };
