@@ -3,8 +3,8 @@ package main
 import (
 	"context"
 	"errors"
+	"time"
 
-	"github.com/courtdesk/courtdesk/knowledge"
 	"github.com/courtdesk/courtdesk/knowledge/escalation"
 	"github.com/courtdesk/courtdesk/knowledge/seed"
 )
@@ -26,18 +26,18 @@ func (a *app) seedDesk(ctx context.Context) error {
 	return a.seedOnce(ctx, seededCannedKey, a.seedCanned)
 }
 
+// seedOnce runs load if no start has claimed marker yet. The claim comes first, so that of several
+// replicas starting at once on a fresh database only one loads; a load that fails gives the claim
+// back for the next start.
 func (a *app) seedOnce(ctx context.Context, marker string, load func(context.Context) error) error {
-	_, err := a.store.GetMeta(ctx, marker)
-	if err == nil {
-		return nil
-	}
-	if !errors.Is(err, knowledge.ErrNotFound) {
+	claimed, err := a.store.ClaimMeta(ctx, marker, time.Now().UTC().Format(time.RFC3339))
+	if err != nil || !claimed {
 		return err
 	}
 	if err := load(ctx); err != nil {
-		return err
+		return errors.Join(err, a.store.DeleteMeta(ctx, marker))
 	}
-	return a.store.SetMeta(ctx, marker, "1")
+	return nil
 }
 
 // seedCalendar fills a calendar without any holiday or 调休 day (the default, or one whose hours

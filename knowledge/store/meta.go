@@ -27,6 +27,23 @@ func (s *Store) SetMeta(ctx context.Context, key, value string) error {
 	return err
 }
 
+// ClaimMeta sets key only if it is unset and reports whether this call set it: of several
+// replicas starting at once on a fresh database, exactly one claims a one-time task.
+func (s *Store) ClaimMeta(ctx context.Context, key, value string) (bool, error) {
+	res, err := s.exec(ctx, `INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING`, key, value)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// DeleteMeta removes a setting; removing an unset one is no error.
+func (s *Store) DeleteMeta(ctx context.Context, key string) error {
+	_, err := s.exec(ctx, `DELETE FROM meta WHERE key = ?`, key)
+	return err
+}
+
 // GetMetaJSON decodes a setting stored as JSON into v; found is false when it was never set.
 func (s *Store) GetMetaJSON(ctx context.Context, key string, v any) (found bool, err error) {
 	raw, err := s.GetMeta(ctx, key)

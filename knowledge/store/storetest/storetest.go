@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -237,6 +238,33 @@ func testMeta(t *testing.T, s *store.Store) {
 	}
 	if v, err := s.GetMeta(ctx, "k"); err != nil || v != "v2" {
 		t.Fatalf("meta = %q, %v", v, err)
+	}
+	// A claim succeeds once, whoever asks; a set key cannot be claimed; a deleted one can.
+	if ok, err := s.ClaimMeta(ctx, "k", "v3"); ok || err != nil {
+		t.Fatalf("claim of a set key: %v %v", ok, err)
+	}
+	var wg sync.WaitGroup
+	var claimed atomic.Int32
+	for i := 0; i < 4; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if ok, err := s.ClaimMeta(ctx, "once", "1"); err != nil {
+				t.Errorf("claim: %v", err)
+			} else if ok {
+				claimed.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	if claimed.Load() != 1 {
+		t.Fatalf("%d of 4 concurrent claims succeeded", claimed.Load())
+	}
+	if err := s.DeleteMeta(ctx, "once"); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := s.ClaimMeta(ctx, "once", "2"); !ok || err != nil {
+		t.Fatalf("claim after delete: %v %v", ok, err)
 	}
 }
 
