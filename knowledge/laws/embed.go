@@ -14,19 +14,11 @@ import (
 //go:embed *.md
 var files embed.FS
 
-// go:embed refuses file names with punctuation other than some ASCII, so the files here spell
-// （）《》、 with ASCII that no statute's name uses; FS restores the official names.
-var punctuation = [...]string{"（", "{", "）", "}", "《", "[", "》", "]", "、", ","}
-
-// EmbeddedName is the name under which a statute file is kept in this folder.
-func EmbeddedName(name string) string { return strings.NewReplacer(punctuation[:]...).Replace(name) }
-
+// officialName restores a file's official name. The go:embed directive refuses names with
+// punctuation other than some ASCII, so the files here spell （）《》、 as {}[], (which no statute's
+// name uses): 最高人民法院关于适用[公司法]若干问题的规定{二}(2020-12-29).md.
 func officialName(name string) string {
-	var back []string
-	for i := 0; i < len(punctuation); i += 2 {
-		back = append(back, punctuation[i+1], punctuation[i])
-	}
-	return strings.NewReplacer(back...).Replace(name)
+	return strings.NewReplacer("{", "（", "}", "）", "[", "《", "]", "》", ",", "、").Replace(name)
 }
 
 // FS returns the texts under their official file names (公司法(2023-12-29).md,
