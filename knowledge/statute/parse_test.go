@@ -207,3 +207,16 @@ func TestFileName(t *testing.T) {
 		}
 	}
 }
+
+func TestFileTitle(t *testing.T) {
+	for in, want := range map[string]string{
+		"# 中华人民共和国公司法\n\n1993年通过\n":        "中华人民共和国公司法",
+		"\ufeff\n\n#  中华人民共和国民法典 \n# 总则\n": "中华人民共和国民法典",
+		"没有标题\n# 标题\n":                     "",
+		"":                                 "",
+	} {
+		if got := statute.FileTitle([]byte(in)); got != want {
+			t.Errorf("FileTitle(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
