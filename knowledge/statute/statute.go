@@ -1,7 +1,8 @@
 // Package statute is the statute library (法条原文): it parses official statute texts into numbered
 // articles, finds the citations in knowledge-base text (《劳动合同法》第四十七条) and resolves them
 // against the imported documents, so that a citation can be checked and its text shown. The texts
-// themselves are data an admin imports; nothing here embeds them.
+// themselves are data: those the seed cites ship in knowledge/laws and are imported on start, and
+// admins import newer versions and other documents.
 package statute
 
 import (
