@@ -53,7 +53,7 @@ func TestJudgeConsoleInBrowser(t *testing.T) {
 }
 
 // An admin creates and publishes an article, finds it on the chat page, then views its versions
-// and rolls it back.
+// and rolls an edit back to the draft's content: the content comes back, the article stays published.
 func TestAdminConsoleInBrowser(t *testing.T) {
 	_, srv := testApp(t, nil)
 	ctx := chromium(t)
@@ -84,7 +84,7 @@ func TestAdminConsoleInBrowser(t *testing.T) {
 		waitJS(`[...document.querySelectorAll('.msg.bot .sources button.source')].some(b => b.textContent.includes('电商平台店铺被封号'))`),
 	)
 
-	step("roll back",
+	step("edit the published article",
 		chromedp.Navigate(srv.URL+"/admin"),
 		chromedp.WaitVisible(`#article-rows tr`),
 		waitJS(`document.querySelectorAll('#article-rows tr').length > 100`),
@@ -93,10 +93,20 @@ func TestAdminConsoleInBrowser(t *testing.T) {
 		waitJS(`document.querySelectorAll('#article-rows tr').length === 1`),
 		chromedp.Click(`#article-rows tr`),
 		waitJS(`document.querySelectorAll('#versions tr').length === 2`),
-		evalJS(`window.confirm = () => true`),
-		chromedp.Click(`#versions tr:last-child button:last-child`),
-		waitJS(`document.querySelector('#a-meta').textContent.includes('第 3 版') && document.querySelector('#a-meta').textContent.includes('草稿')`),
+		chromedp.SetValue(`#a-summary`, "发布后改写的摘要。"),
+		chromedp.Click(`#save`),
+		waitJS(`document.querySelector('#a-meta').textContent.includes('第 3 版')`),
 		waitJS(`document.querySelectorAll('#versions tr').length === 3`),
+	)
+	step("roll back to the draft",
+		// Version 1 was written as a draft: the confirmation names what comes back and says the
+		// status stays; the article stays published with version 1's summary.
+		evalJS(`window.confirm = (m) => { window.confirmed = m; return true }`),
+		chromedp.Click(`#versions tr:last-child button:last-child`),
+		waitJS(`window.confirmed.includes('摘要') && window.confirmed.includes('状态保持为“已发布”') && window.confirmed.includes('第 1 版当时为“草稿”')`),
+		waitJS(`document.querySelector('#a-meta').textContent.includes('第 4 版') && document.querySelector('#a-meta').textContent.includes('已发布')`),
+		waitJS(`document.querySelector('#a-summary').value.startsWith('平台封店须有规则依据')`),
+		waitJS(`document.querySelectorAll('#versions tr').length === 4`),
 	)
 	step("see the reports",
 		chromedp.Click(`#t-reports`),
