@@ -21,6 +21,12 @@ func (r gapRows) AnsweredBetween(context.Context, time.Time, time.Time) ([]repor
 func (r gapRows) TicketsBetween(context.Context, time.Time, time.Time) ([]report.TicketRow, error) {
 	return nil, nil
 }
+func (r gapRows) HTTPAsksBetween(context.Context, time.Time, time.Time) ([]report.Answered, error) {
+	return nil, nil
+}
+func (r gapRows) VisitsDoneBetween(context.Context, time.Time, time.Time) ([]report.VisitRow, error) {
+	return nil, nil
+}
 
 // The knowledge-gap report groups unanswered questions under the knowledge base's own terms (the
 // lexicon's legal terms, the articles' tags), never under fragments of the analysis such as 了还,
