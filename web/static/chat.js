@@ -411,7 +411,9 @@ async function openArticle(slug) {
     html.innerHTML = a.html; // sanitised on the server; the CSP forbids inline scripts besides
     body.append(html);
     if (a.legal_basis && a.legal_basis.length) {
-      body.append(el('section', { class: 'basis' }, el('h3', { text: '法律依据' }),
+      // A 合规建议 body has its own 法律依据 section; this list then offers the texts, not a second one.
+      const own = a.html.includes('<h2>法律依据</h2>');
+      body.append(el('section', { class: 'basis' }, el('h3', { text: own ? '查看法条原文' : '法律依据' }),
         el('ul', {}, ...a.legal_basis.map(basisItem))));
     }
     body.append(el('p', {}, el('a', { href: `/kb/${a.slug}`, target: '_blank', rel: 'noopener' }, '在新页面打开全文')));
