@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/courtdesk/courtdesk/knowledge"
+	"github.com/courtdesk/courtdesk/knowledge/account"
 	"github.com/courtdesk/courtdesk/knowledge/visit"
 )
 
@@ -82,6 +83,8 @@ func classify(err error) (int, APIError) {
 		return http.StatusUnauthorized, APIError{Code: "unauthorized", Message: "请先登录"}
 	case errors.Is(err, knowledge.ErrForbidden):
 		return http.StatusForbidden, APIError{Code: "forbidden", Message: "没有权限"}
+	case errors.Is(err, account.ErrThrottled):
+		return http.StatusTooManyRequests, APIError{Code: "login_throttled", Message: "登录失败次数过多，请 15 分钟后再试"}
 	case errors.Is(err, knowledge.ErrRateLimited):
 		return http.StatusTooManyRequests, APIError{Code: "rate_limited", Message: "请求过于频繁，请稍后再试"}
 	case errors.Is(err, knowledge.ErrUnavailable):

@@ -28,6 +28,7 @@ func Run(t *testing.T, open Opener) {
 		"Meta":                      testMeta,
 		"Sessions":                  testSessions,
 		"LoginFailures":             testLoginFailures,
+		"LoginReservationRace":      testLoginReservationRace,
 		"Audit":                     testAudit,
 		"ClaimRace":                 testClaimRace,
 		"QueueLifecycle":            testQueueCapacityAndLifecycle,
