@@ -77,6 +77,8 @@ func classify(err error) (int, APIError) {
 		return http.StatusBadRequest, APIError{Code: "invalid", Message: "输入有误：" + err.Error()}
 	case errors.Is(err, knowledge.ErrNotFound):
 		return http.StatusNotFound, APIError{Code: "not_found", Message: "未找到"}
+	case errors.Is(err, knowledge.ErrLastAdmin):
+		return http.StatusConflict, APIError{Code: "last_admin", Message: "至少需要保留一名启用的管理员：不能降级、停用或删除最后一名管理员"}
 	case errors.Is(err, knowledge.ErrConflict):
 		return http.StatusConflict, APIError{Code: "conflict", Message: "内容已被他人修改或已存在，请刷新后重试"}
 	case errors.Is(err, knowledge.ErrUnauthorized):

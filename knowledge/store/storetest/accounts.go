@@ -136,3 +136,70 @@ func testAudit(t *testing.T, s *store.Store) {
 		t.Fatalf("audit = %+v, %v", log, err)
 	}
 }
+
+// At least one active admin always remains. Two admins demoted at the same moment: one demotion
+// wins, the other is refused, whatever the interleaving.
+func testLastAdmin(t *testing.T, s *store.Store) {
+	ctx := context.Background()
+	var admins [2]knowledge.User
+	for i, name := range []string{"admin.a", "admin.b"} {
+		u, err := s.CreateUser(ctx, knowledge.User{Username: name, DisplayName: name, Role: knowledge.RoleAdmin, Active: true, PasswordHash: "x"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		admins[i] = u
+	}
+	errs := make([]error, 2)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range admins {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			u := admins[i]
+			u.Role = knowledge.RoleJudge
+			<-start
+			_, errs[i] = s.UpdateUser(ctx, u)
+		}()
+	}
+	close(start)
+	wg.Wait()
+	refused := 0
+	for _, err := range errs {
+		switch {
+		case errors.Is(err, knowledge.ErrLastAdmin):
+			refused++
+		case err != nil:
+			t.Fatal(err)
+		}
+	}
+	if refused != 1 {
+		t.Fatalf("concurrent demotions of the last two admins: %v, want exactly one refused", errs)
+	}
+	var last knowledge.User
+	for _, u := range admins {
+		if got, _ := s.GetUser(ctx, u.ID); got.Role == knowledge.RoleAdmin {
+			last = got
+		}
+	}
+	if last.ID == 0 {
+		t.Fatal("no admin left")
+	}
+	off := last
+	off.Active = false
+	if _, err := s.UpdateUser(ctx, off); !errors.Is(err, knowledge.ErrLastAdmin) {
+		t.Fatalf("deactivating the last admin: %v", err)
+	}
+	// Other changes to the last admin are fine.
+	last.DisplayName = "唯一管理员"
+	if got, err := s.UpdateUser(ctx, last); err != nil || got.DisplayName != "唯一管理员" {
+		t.Fatalf("renaming the last admin: %+v %v", got, err)
+	}
+	// With a second active admin, the first may step down.
+	if _, err := s.CreateUser(ctx, knowledge.User{Username: "admin.c", DisplayName: "c", Role: knowledge.RoleAdmin, Active: true, PasswordHash: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.UpdateUser(ctx, off); err != nil {
+		t.Fatalf("deactivating one of two admins: %v", err)
+	}
+}

@@ -29,6 +29,7 @@ func Run(t *testing.T, open Opener) {
 		"Sessions":                  testSessions,
 		"LoginFailures":             testLoginFailures,
 		"LoginReservationRace":      testLoginReservationRace,
+		"LastAdmin":                 testLastAdmin,
 		"Audit":                     testAudit,
 		"ClaimRace":                 testClaimRace,
 		"QueueLifecycle":            testQueueCapacityAndLifecycle,
