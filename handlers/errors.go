@@ -17,7 +17,13 @@ type APIError struct {
 	Code    string                 `json:"code"`
 	Message string                 `json:"message"`
 	Fields  []knowledge.FieldError `json:"fields,omitempty"`
+	// TotalFields is the number of problems found when Fields lists only the first MaxFields.
+	TotalFields int `json:"total_fields,omitempty"`
 }
+
+// MaxFields bounds the problems one error response lists: an import of thousands of bad
+// articles gets the first hundred and a count, not megabytes of messages.
+const MaxFields = 100
 
 type errorBody struct {
 	Error APIError `json:"error"`
@@ -72,7 +78,11 @@ func classify(err error) (int, APIError) {
 		if len(ve.Fields) > 0 {
 			msg = ve.Fields[0].Message
 		}
-		return http.StatusBadRequest, APIError{Code: "invalid", Message: msg, Fields: ve.Fields}
+		body := APIError{Code: "invalid", Message: msg, Fields: ve.Fields}
+		if len(body.Fields) > MaxFields {
+			body.Fields, body.TotalFields = body.Fields[:MaxFields], len(ve.Fields)
+		}
+		return http.StatusBadRequest, body
 	case errors.Is(err, knowledge.ErrInvalid):
 		return http.StatusBadRequest, APIError{Code: "invalid", Message: "输入有误：" + err.Error()}
 	case errors.Is(err, knowledge.ErrNotFound):

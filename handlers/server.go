@@ -32,6 +32,8 @@ type Limits struct {
 	MaxBodyBytes int64
 	RateLimit    float64 // requests per second per client IP on the answering API
 	RateBurst    int
+	// MaxImportArticles caps one admin import (kbfile.DefaultMaxArticles when 0).
+	MaxImportArticles int
 }
 
 // Deps is everything the HTTP layer needs, wired by hand in server/.
