@@ -209,6 +209,7 @@ func (s *Server) adminImport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	knowledge.CleanStrings(&batch)
 	res, err := s.d.Library.ImportAudited(c.Request().Context(), batch, currentUser(c).Username)
 	if err != nil {
 		return err

@@ -41,13 +41,13 @@ func (s *Server) routes(e *echo.Echo) {
 
 	if s.d.Accounts != nil {
 		judge := s.requireRole(knowledge.RoleJudge, knowledge.RoleAdmin)
-		api.POST("/auth/login", s.login, s.rateLimit())
-		api.POST("/auth/logout", s.logout)
-		api.GET("/auth/me", s.me, judge)
-		api.POST("/auth/password", s.changePassword, judge)
+		api.POST("/auth/login", s.login, noStore, s.rateLimit())
+		api.POST("/auth/logout", s.logout, noStore)
+		api.GET("/auth/me", s.me, noStore, judge)
+		api.POST("/auth/password", s.changePassword, noStore, judge)
 
 		if s.d.Queue != nil {
-			desk := api.Group("/judge", judge)
+			desk := api.Group("/judge", noStore, judge)
 			desk.GET("/tickets", s.listTickets)
 			desk.GET("/tickets/:id", s.getTicket)
 			desk.POST("/tickets/:id/suggest", s.suggestArticle)
@@ -69,7 +69,7 @@ func (s *Server) routes(e *echo.Echo) {
 			desk.POST("/:id/:action", s.deskVisitAction)
 		}
 
-		admin := api.Group("/admin", s.requireRole(knowledge.RoleAdmin))
+		admin := api.Group("/admin", noStore, s.requireRole(knowledge.RoleAdmin))
 		admin.GET("/articles", s.adminListArticles)
 		admin.POST("/articles", s.adminCreateArticle)
 		admin.GET("/articles/:slug", s.adminGetArticle)

@@ -36,6 +36,7 @@ func cmdImport(ctx context.Context, e *env, args []string) error {
 		}
 		return err
 	}
+	knowledge.CleanStrings(&articles)
 	st, err := openStore(ctx, cfg)
 	if err != nil {
 		return err

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -126,6 +127,7 @@ func build(ctx context.Context, cfg *Config, log *slog.Logger, out io.Writer) (*
 		Passwords: accounts,
 		Synonyms:  synonymSettings{st: st, syn: syn},
 		Origins:   cfg.AllowedOrigins(),
+		HSTS:      strings.HasPrefix(strings.ToLower(cfg.PublicURL), "https://"),
 		Hub:       a.chat.hub,
 		Queue:     a.chat.queue,
 		Calendar:  calendarSettings{st: st, queue: a.chat.queue},

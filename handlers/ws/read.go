@@ -9,6 +9,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/gorilla/websocket"
+
+	"github.com/courtdesk/courtdesk/knowledge"
 )
 
 // readPump reads client frames until the connection ends. Frames are handled one at a time, in
@@ -86,5 +88,6 @@ func decodeFrame(data []byte) (inFrame, string, string) {
 	if f.Type == "" {
 		return f, "bad_frame", "消息缺少 type 字段"
 	}
+	knowledge.CleanStrings(&f)
 	return f, "", ""
 }
