@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
 	"github.com/gorilla/websocket"
 )
 
@@ -95,5 +96,41 @@ func TestShutdownTellsSocketsServiceRestart(t *testing.T) {
 	_, _, err := judge.conn.ReadMessage()
 	if ce, ok := err.(*websocket.CloseError); !ok || ce.Code != websocket.CloseServiceRestart {
 		t.Fatalf("judge socket ended with %v, want close 1012", err)
+	}
+}
+
+// The chat page rides out a restart: told the service is restarting, it says so, and it is back
+// online by itself once the service is, in the same conversation.
+func TestChatPageReconnectsAfterRestart(t *testing.T) {
+	ctx := chromium(t)
+	step := stepper(t, ctx)
+	data := t.TempDir()
+	first := startServe(t, data, "")
+	addr := strings.TrimPrefix(first.base, "http://")
+	var before, after string
+	step("open the chat", chromedp.Navigate(first.base+"/"), chromedp.WaitVisible(`body.online`),
+		jsString(conversationOf, &before))
+	if code := first.stop(); code != 0 {
+		t.Fatalf("serve exit code %d", code)
+	}
+	step("told the service restarts", waitJS(`!document.body.classList.contains('online') &&
+		document.querySelector('#conn').textContent.includes('服务正在重启')`))
+	startServe(t, data, addr)
+	step("back online", chromedp.WaitVisible(`body.online`),
+		jsString(conversationOf, &after))
+	if before == "" || before != after {
+		t.Fatalf("conversation before %q and after the restart %q", before, after)
+	}
+}
+
+// conversationOf reads the conversation id from the page's visitor token (v1.<id>.<expiry>.<mac>);
+// the token itself is renewed on every hello.
+const conversationOf = `(localStorage.getItem('courtdesk.token') || '').split('.')[1] || ''`
+
+func jsString(script string, dst *string) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		v, err := chromedp.Evaluate[string](script)(ctx, t)
+		*dst = v
+		return chromedp.Void{}, err
 	}
 }
