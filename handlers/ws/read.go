@@ -85,9 +85,10 @@ func decodeFrame(data []byte) (inFrame, string, string) {
 	if dec.More() {
 		return f, "bad_json", "一条消息只能包含一个 JSON 对象"
 	}
+	// Cleaned before any check, so that a field made only of invisible characters counts as empty.
+	knowledge.CleanStrings(&f)
 	if f.Type == "" {
 		return f, "bad_frame", "消息缺少 type 字段"
 	}
-	knowledge.CleanStrings(&f)
 	return f, "", ""
 }
