@@ -97,7 +97,9 @@ var ErrTooMany = errors.New("too many articles")
 // TooManyError says what the limit was.
 type TooManyError struct{ Max int }
 
-func (e *TooManyError) Error() string { return fmt.Sprintf("an import may hold at most %d articles", e.Max) }
+func (e *TooManyError) Error() string {
+	return fmt.Sprintf("an import may hold at most %d articles", e.Max)
+}
 
 // Is makes errors.Is(err, ErrTooMany) true.
 func (e *TooManyError) Is(target error) bool { return target == ErrTooMany }

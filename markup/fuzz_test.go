@@ -8,7 +8,7 @@ import (
 )
 
 var (
-	fuzzTagRE     = regexp.MustCompile(`<[a-zA-Z][^>]*>`)
+	fuzzTagRE = regexp.MustCompile(`<[a-zA-Z][^>]*>`)
 	onAttrRE  = regexp.MustCompile(`(?i)[\s/"']on[a-z]+\s*=`)
 	hrefValRE = regexp.MustCompile(`(?i)\s(?:href|src)="([^"]*)"`)
 )

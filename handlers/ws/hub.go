@@ -86,10 +86,10 @@ type Hub struct {
 	byJudge map[int64]map[*client]struct{}
 	// judges are the judge consoles connected to this replica; every queue and conversation event
 	// reaches them (judges are few, and the console filters what it shows).
-	judges  map[*judgeConn]struct{}
-	perIP   map[string]int
-	closed  bool
-	serving sync.WaitGroup // connections past admission, so Close can wait for them
+	judges    map[*judgeConn]struct{}
+	perIP     map[string]int
+	closed    bool
+	serving   sync.WaitGroup // connections past admission, so Close can wait for them
 	unsubOnce sync.Once
 }
 
