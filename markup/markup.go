@@ -60,7 +60,10 @@ func (r *Renderer) HTML(src string) string {
 }
 
 // Sanitize cleans HTML from elsewhere (an editor's preview, a judge's reply rendered client-side).
-func (r *Renderer) Sanitize(html string) string { return r.policy.Sanitize(html) }
+// Invalid UTF-8 is replaced first, as in HTML: bluemonday would pass the bytes through.
+func (r *Renderer) Sanitize(html string) string {
+	return r.policy.Sanitize(strings.ToValidUTF8(html, "\uFFFD"))
+}
 
 var h2RE = regexp.MustCompile(`(?m)^##\s+(.+?)\s*#*\s*$`)
 
