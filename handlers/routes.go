@@ -29,10 +29,11 @@ func (s *Server) routes(e *echo.Echo) {
 		api.GET("/statutes/lookup", s.lookupStatute, s.rateLimit())
 	}
 	if s.d.Visits != nil {
+		// A booking carries the company's contact details, like an escalation's intake.
 		api.GET("/visits/options", s.visitOptions)
-		api.GET("/visits", s.listMyVisits)
-		api.POST("/visits", s.submitVisit, s.rateLimit())
-		api.POST("/visits/:id/:action", s.requesterVisitAction, s.rateLimit())
+		api.GET("/visits", s.listMyVisits, noStore)
+		api.POST("/visits", s.submitVisit, noStore, s.rateLimit())
+		api.POST("/visits/:id/:action", s.requesterVisitAction, noStore, s.rateLimit())
 	}
 	if s.d.Hub != nil {
 		api.GET("/courts", s.listCourts)
@@ -60,7 +61,7 @@ func (s *Server) routes(e *echo.Echo) {
 		}
 		if s.d.Visits != nil {
 			// Judges and admins alike; the visit service checks the court and the permission.
-			desk := api.Group("/judge/visits", judge)
+			desk := api.Group("/judge/visits", noStore, judge)
 			desk.GET("", s.deskListVisits)
 			desk.GET("/:id", s.deskGetVisit)
 			if s.d.Desk != nil {

@@ -64,7 +64,7 @@ func TestPersonalDataIsNotCached(t *testing.T) {
 	addJudge(t, a, "judge.qian", "沈阳市中级人民法院")
 	admin := newAPIClient(t, srv.URL)
 	admin.login("admin", "correct-horse-battery")
-	for _, p := range []string{"/api/v1/admin/users", "/api/v1/judge/tickets", "/api/v1/auth/me", "/api/v1/admin/audit"} {
+	for _, p := range []string{"/api/v1/admin/users", "/api/v1/judge/tickets", "/api/v1/auth/me", "/api/v1/admin/audit", "/api/v1/judge/visits"} {
 		req, _ := http.NewRequest("GET", srv.URL+p, nil)
 		resp, err := admin.c.Do(req)
 		if err != nil {
