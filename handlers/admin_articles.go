@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -202,10 +203,16 @@ func (s *Server) adminImport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	batch, err := kbfile.ReadJSON(bytes.NewReader(body))
+	batch, err := kbfile.ReadJSON(bytes.NewReader(body), s.d.Limits.MaxImportArticles)
+	var tooMany *kbfile.TooManyError
+	if errors.As(err, &tooMany) {
+		return apiErr(http.StatusRequestEntityTooLarge, "too_many_articles",
+			fmt.Sprintf("一次最多导入 %d 篇文章，请分批导入", tooMany.Max))
+	}
 	if err != nil {
 		return err
 	}
+	knowledge.CleanStrings(&batch)
 	res, err := s.d.Library.ImportAudited(c.Request().Context(), batch, currentUser(c).Username)
 	if err != nil {
 		return err

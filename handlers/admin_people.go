@@ -48,7 +48,7 @@ type userRequest struct {
 	Capacity    *int                 `json:"capacity"`
 	Active      *bool                `json:"active"`
 	CanVisits   *bool                `json:"can_visits"`
-	Password    string               `json:"password"`
+	Password    string               `json:"password" text:"raw"`
 }
 
 // adminCreateUser is POST /api/v1/admin/users.
@@ -153,7 +153,7 @@ func (s *Server) adminResetPassword(c echo.Context) error {
 		return err
 	}
 	var req struct {
-		Password string `json:"password"`
+		Password string `json:"password" text:"raw"`
 	}
 	if err := decodeJSON(c, 4<<10, &req); err != nil {
 		return err

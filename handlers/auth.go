@@ -106,7 +106,7 @@ func (s *Server) requireRole(roles ...knowledge.Role) echo.MiddlewareFunc {
 
 type loginRequest struct {
 	Username string `json:"username"`
-	Password string `json:"password"`
+	Password string `json:"password" text:"raw"`
 }
 
 type meResponse struct {
@@ -153,8 +153,8 @@ func (s *Server) me(c echo.Context) error {
 }
 
 type passwordRequest struct {
-	OldPassword string `json:"old_password"`
-	NewPassword string `json:"new_password"`
+	OldPassword string `json:"old_password" text:"raw"`
+	NewPassword string `json:"new_password" text:"raw"`
 }
 
 // changePassword is POST /api/v1/auth/password.

@@ -10,6 +10,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/courtdesk/courtdesk/knowledge"
 )
 
 // readBody reads a JSON body of at most limit bytes that must be valid UTF-8.
@@ -20,6 +22,13 @@ func readBody(c echo.Context, limit int64) ([]byte, error) {
 	}
 	body, err := io.ReadAll(io.LimitReader(c.Request().Body, limit+1))
 	if err != nil {
+		// A chunked body has no length to refuse up front: the body limit middleware (or
+		// http.MaxBytesReader) stops it mid-read, and that is still "too large", not "bad".
+		var he *echo.HTTPError
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) || errors.As(err, &he) && he.Code == http.StatusRequestEntityTooLarge {
+			return nil, apiErr(http.StatusRequestEntityTooLarge, "too_large", "请求内容过大")
+		}
 		return nil, apiErr(http.StatusBadRequest, "bad_request", "读取请求失败")
 	}
 	if int64(len(body)) > limit {
@@ -32,17 +41,22 @@ func readBody(c echo.Context, limit int64) ([]byte, error) {
 }
 
 // decodeJSON reads a JSON object into v strictly: the body must be valid UTF-8 (Go's decoder would
-// otherwise replace bad bytes silently), within limit, one object with no unknown fields.
+// otherwise replace bad bytes silently), within limit, one object with no unknown fields. Every
+// string decoded is then cleaned of invisible characters (knowledge.CleanStrings), so no handler
+// can forget to.
 func decodeJSON(c echo.Context, limit int64, v any) error {
 	body, err := readBody(c, limit)
 	if err != nil {
 		return err
 	}
+	if first := bytes.TrimLeft(body, " \t\r\n"); len(first) > 0 && first[0] != '{' {
+		return apiErr(http.StatusBadRequest, "bad_json", "请求体须为 JSON 对象")
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
+		if errors.As(err, &te) && te.Field != "" {
 			return apiErr(http.StatusBadRequest, "bad_json", "字段 "+te.Field+" 的类型不正确")
 		}
 		return apiErr(http.StatusBadRequest, "bad_json", "请求不是合法的 JSON 对象")
@@ -50,5 +64,6 @@ func decodeJSON(c echo.Context, limit int64, v any) error {
 	if dec.More() {
 		return apiErr(http.StatusBadRequest, "bad_json", "请求只能包含一个 JSON 对象")
 	}
+	knowledge.CleanStrings(v)
 	return nil
 }

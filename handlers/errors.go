@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/courtdesk/courtdesk/knowledge"
+	"github.com/courtdesk/courtdesk/knowledge/account"
 	"github.com/courtdesk/courtdesk/knowledge/visit"
 )
 
@@ -16,7 +17,13 @@ type APIError struct {
 	Code    string                 `json:"code"`
 	Message string                 `json:"message"`
 	Fields  []knowledge.FieldError `json:"fields,omitempty"`
+	// TotalFields is the number of problems found when Fields lists only the first MaxFields.
+	TotalFields int `json:"total_fields,omitempty"`
 }
+
+// MaxFields bounds the problems one error response lists: an import of thousands of bad
+// articles gets the first hundred and a count, not megabytes of messages.
+const MaxFields = 100
 
 type errorBody struct {
 	Error APIError `json:"error"`
@@ -71,17 +78,25 @@ func classify(err error) (int, APIError) {
 		if len(ve.Fields) > 0 {
 			msg = ve.Fields[0].Message
 		}
-		return http.StatusBadRequest, APIError{Code: "invalid", Message: msg, Fields: ve.Fields}
+		body := APIError{Code: "invalid", Message: msg, Fields: ve.Fields}
+		if len(body.Fields) > MaxFields {
+			body.Fields, body.TotalFields = body.Fields[:MaxFields], len(ve.Fields)
+		}
+		return http.StatusBadRequest, body
 	case errors.Is(err, knowledge.ErrInvalid):
 		return http.StatusBadRequest, APIError{Code: "invalid", Message: "输入有误：" + err.Error()}
 	case errors.Is(err, knowledge.ErrNotFound):
 		return http.StatusNotFound, APIError{Code: "not_found", Message: "未找到"}
+	case errors.Is(err, knowledge.ErrLastAdmin):
+		return http.StatusConflict, APIError{Code: "last_admin", Message: "至少需要保留一名启用的管理员：不能降级、停用或删除最后一名管理员"}
 	case errors.Is(err, knowledge.ErrConflict):
 		return http.StatusConflict, APIError{Code: "conflict", Message: "内容已被他人修改或已存在，请刷新后重试"}
 	case errors.Is(err, knowledge.ErrUnauthorized):
 		return http.StatusUnauthorized, APIError{Code: "unauthorized", Message: "请先登录"}
 	case errors.Is(err, knowledge.ErrForbidden):
 		return http.StatusForbidden, APIError{Code: "forbidden", Message: "没有权限"}
+	case errors.Is(err, account.ErrThrottled):
+		return http.StatusTooManyRequests, APIError{Code: "login_throttled", Message: "登录失败次数过多，请 15 分钟后再试"}
 	case errors.Is(err, knowledge.ErrRateLimited):
 		return http.StatusTooManyRequests, APIError{Code: "rate_limited", Message: "请求过于频繁，请稍后再试"}
 	case errors.Is(err, knowledge.ErrUnavailable):

@@ -29,10 +29,11 @@ func (s *Server) routes(e *echo.Echo) {
 		api.GET("/statutes/lookup", s.lookupStatute, s.rateLimit())
 	}
 	if s.d.Visits != nil {
+		// A booking carries the company's contact details, like an escalation's intake.
 		api.GET("/visits/options", s.visitOptions)
-		api.GET("/visits", s.listMyVisits)
-		api.POST("/visits", s.submitVisit, s.rateLimit())
-		api.POST("/visits/:id/:action", s.requesterVisitAction, s.rateLimit())
+		api.GET("/visits", s.listMyVisits, noStore)
+		api.POST("/visits", s.submitVisit, noStore, s.rateLimit())
+		api.POST("/visits/:id/:action", s.requesterVisitAction, noStore, s.rateLimit())
 	}
 	if s.d.Hub != nil {
 		api.GET("/courts", s.listCourts)
@@ -41,13 +42,13 @@ func (s *Server) routes(e *echo.Echo) {
 
 	if s.d.Accounts != nil {
 		judge := s.requireRole(knowledge.RoleJudge, knowledge.RoleAdmin)
-		api.POST("/auth/login", s.login, s.rateLimit())
-		api.POST("/auth/logout", s.logout)
-		api.GET("/auth/me", s.me, judge)
-		api.POST("/auth/password", s.changePassword, judge)
+		api.POST("/auth/login", s.login, noStore, s.rateLimit())
+		api.POST("/auth/logout", s.logout, noStore)
+		api.GET("/auth/me", s.me, noStore, judge)
+		api.POST("/auth/password", s.changePassword, noStore, judge)
 
 		if s.d.Queue != nil {
-			desk := api.Group("/judge", judge)
+			desk := api.Group("/judge", noStore, judge)
 			desk.GET("/tickets", s.listTickets)
 			desk.GET("/tickets/:id", s.getTicket)
 			desk.POST("/tickets/:id/suggest", s.suggestArticle)
@@ -60,7 +61,7 @@ func (s *Server) routes(e *echo.Echo) {
 		}
 		if s.d.Visits != nil {
 			// Judges and admins alike; the visit service checks the court and the permission.
-			desk := api.Group("/judge/visits", judge)
+			desk := api.Group("/judge/visits", noStore, judge)
 			desk.GET("", s.deskListVisits)
 			desk.GET("/:id", s.deskGetVisit)
 			if s.d.Desk != nil {
@@ -69,7 +70,7 @@ func (s *Server) routes(e *echo.Echo) {
 			desk.POST("/:id/:action", s.deskVisitAction)
 		}
 
-		admin := api.Group("/admin", s.requireRole(knowledge.RoleAdmin))
+		admin := api.Group("/admin", noStore, s.requireRole(knowledge.RoleAdmin))
 		admin.GET("/articles", s.adminListArticles)
 		admin.POST("/articles", s.adminCreateArticle)
 		admin.GET("/articles/:slug", s.adminGetArticle)

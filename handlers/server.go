@@ -32,6 +32,8 @@ type Limits struct {
 	MaxBodyBytes int64
 	RateLimit    float64 // requests per second per client IP on the answering API
 	RateBurst    int
+	// MaxImportArticles caps one admin import (kbfile.DefaultMaxArticles when 0).
+	MaxImportArticles int
 }
 
 // Deps is everything the HTTP layer needs, wired by hand in server/.
@@ -62,6 +64,8 @@ type Deps struct {
 	Synonyms  SynonymList
 	// Origins are allowed besides the service's own for state-changing requests.
 	Origins []string
+	// HSTS tells browsers to reach the service over https only; set when the public URL is https.
+	HSTS bool
 	// Hub and Courts serve the enterprise chat; without a hub the chat routes are not mounted.
 	Hub    ChatHub
 	Courts CourtLister
@@ -107,6 +111,16 @@ func New(d Deps) *echo.Echo {
 		ReferrerPolicy:        "same-origin",
 		ContentSecurityPolicy: "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
 	}))
+	if d.HSTS {
+		// Sent on plain http too (a proxy may terminate TLS and forward http): browsers ignore it
+		// there, and it is what the public https URL promises.
+		e.Use(func(next echo.HandlerFunc) echo.HandlerFunc {
+			return func(c echo.Context) error {
+				c.Response().Header().Set("Strict-Transport-Security", "max-age=31536000")
+				return next(c)
+			}
+		})
+	}
 	e.Use(s.requestLog)
 	s.routes(e)
 	return e
@@ -126,6 +140,15 @@ func (s *Server) requestLog(next echo.HandlerFunc) echo.HandlerFunc {
 		s.d.Log.Debug("http", "method", c.Request().Method, "path", c.Request().URL.Path, "status", status,
 			"dur_ms", time.Since(start).Milliseconds(), "ip", c.RealIP())
 		return nil
+	}
+}
+
+// noStore keeps responses with personal data (accounts, tickets with their intake and
+// conversation, audit entries) out of browser and proxy caches, errors included.
+func noStore(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
+		return next(c)
 	}
 }
 

@@ -43,7 +43,18 @@ func (n *Normalizer) Normalize(s string) string {
 			s = out
 		}
 	}
-	return strings.ToLower(n.fixup.Replace(s))
+	// A replacement can complete another (薪資遣費 → 工资遣费, which holds 资遣费), so replace until
+	// nothing changes: the normal form must be its own normal form, or a normalised text stored in
+	// the index would not match the same text normalised again at search time. Two passes settle
+	// every chain in the list; the bound only guards against a future cycle.
+	for range 4 {
+		out := n.fixup.Replace(s)
+		if out == s {
+			break
+		}
+		s = out
+	}
+	return strings.ToLower(s)
 }
 
 // foldWidth maps full-width ASCII (！ to ～) and the ideographic space to their half-width forms.

@@ -86,9 +86,30 @@ func FormatMarkdown(a knowledge.Article) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// DefaultMaxArticles is how many articles one import may carry unless configured otherwise: more
+// than ten times the seed, and few enough that validating them all stays quick and small.
+const DefaultMaxArticles = 2000
+
+// ErrTooMany means an import holds more articles than allowed; it is found while decoding, before
+// the rest of the input is read.
+var ErrTooMany = errors.New("too many articles")
+
+// TooManyError says what the limit was.
+type TooManyError struct{ Max int }
+
+func (e *TooManyError) Error() string {
+	return fmt.Sprintf("an import may hold at most %d articles", e.Max)
+}
+
+// Is makes errors.Is(err, ErrTooMany) true.
+func (e *TooManyError) Is(target error) bool { return target == ErrTooMany }
+
 // ReadFS reads every *.md article below root in fsys (README.md files excepted), sorted by path.
 // All files are read; every decoding problem is reported together.
-func ReadFS(fsys fs.FS, root string) ([]knowledge.Article, error) {
+func ReadFS(fsys fs.FS, root string) ([]knowledge.Article, error) { return readFS(fsys, root, 0) }
+
+// readFS is ReadFS refusing more than max files (0: no limit).
+func readFS(fsys fs.FS, root string, max int) ([]knowledge.Article, error) {
 	var paths []string
 	err := fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -101,6 +122,9 @@ func ReadFS(fsys fs.FS, root string) ([]knowledge.Article, error) {
 	})
 	if err != nil {
 		return nil, err
+	}
+	if max > 0 && len(paths) > max {
+		return nil, &TooManyError{Max: max}
 	}
 	sort.Strings(paths)
 	var out []knowledge.Article
@@ -124,16 +148,40 @@ func ReadFS(fsys fs.FS, root string) ([]knowledge.Article, error) {
 // MaxJSONSize caps a JSON import.
 const MaxJSONSize = 64 << 20
 
-// ReadJSON decodes a JSON array of articles, refusing unknown fields.
-func ReadJSON(r io.Reader) ([]knowledge.Article, error) {
+// ReadJSON decodes a JSON array of at most max articles (0: DefaultMaxArticles), refusing unknown
+// fields. It decodes one element at a time, so an array of millions of tiny objects is refused
+// after max+1 of them instead of being built in memory first.
+func ReadJSON(r io.Reader, max int) ([]knowledge.Article, error) {
+	if max <= 0 {
+		max = DefaultMaxArticles
+	}
+	bad := func(err error) error { return fmt.Errorf("JSON articles: %v: %w", err, knowledge.ErrInvalid) }
 	dec := json.NewDecoder(io.LimitReader(r, MaxJSONSize))
 	dec.DisallowUnknownFields()
-	var out []knowledge.Article
-	if err := dec.Decode(&out); err != nil {
-		return nil, fmt.Errorf("JSON articles: %v: %w", err, knowledge.ErrInvalid)
+	tok, err := dec.Token()
+	if err != nil {
+		return nil, bad(err)
 	}
-	for i := range out {
-		out[i].Normalize()
+	if tok != json.Delim('[') {
+		return nil, bad(errors.New("expected an array of articles"))
+	}
+	var out []knowledge.Article
+	for dec.More() {
+		if len(out) == max {
+			return nil, &TooManyError{Max: max}
+		}
+		var a knowledge.Article
+		if err := dec.Decode(&a); err != nil {
+			return nil, bad(fmt.Errorf("article #%d: %v", len(out)+1, err))
+		}
+		a.Normalize()
+		out = append(out, a)
+	}
+	if _, err := dec.Token(); err != nil { // the closing bracket
+		return nil, bad(err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, bad(errors.New("content after the array"))
 	}
 	return out, nil
 }
@@ -149,14 +197,18 @@ func WriteJSON(w io.Writer, as []knowledge.Article) error {
 	return enc.Encode(as)
 }
 
-// Load reads a JSON file or a folder of Markdown articles from disk.
-func Load(p string) ([]knowledge.Article, error) {
+// Load reads a JSON file or a folder of Markdown articles from disk, at most max articles (0:
+// DefaultMaxArticles).
+func Load(p string, max int) ([]knowledge.Article, error) {
+	if max <= 0 {
+		max = DefaultMaxArticles
+	}
 	st, err := os.Stat(p)
 	if err != nil {
 		return nil, err
 	}
 	if st.IsDir() {
-		return ReadFS(os.DirFS(p), ".")
+		return readFS(os.DirFS(p), ".", max)
 	}
 	f, err := os.Open(p)
 	if err != nil {
@@ -174,5 +226,5 @@ func Load(p string) ([]knowledge.Article, error) {
 		}
 		return []knowledge.Article{a}, nil
 	}
-	return ReadJSON(f)
+	return ReadJSON(f, max)
 }

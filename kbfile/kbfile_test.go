@@ -35,7 +35,7 @@ func TestJSONRoundTrip(t *testing.T) {
 	if err := kbfile.WriteJSON(&buf, as); err != nil {
 		t.Fatal(err)
 	}
-	back, err := kbfile.ReadJSON(&buf)
+	back, err := kbfile.ReadJSON(&buf, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,10 +57,10 @@ func TestBadFilesAreReportedByName(t *testing.T) {
 			t.Errorf("%s: got %v", name, err)
 		}
 	}
-	if _, err := kbfile.ReadJSON(strings.NewReader(`[{"slug": "a", "colour": "red"}]`)); !errors.Is(err, knowledge.ErrInvalid) {
+	if _, err := kbfile.ReadJSON(strings.NewReader(`[{"slug": "a", "colour": "red"}]`), 0); !errors.Is(err, knowledge.ErrInvalid) {
 		t.Errorf("unknown JSON field: %v", err)
 	}
-	if _, err := kbfile.ReadJSON(strings.NewReader(`{"slug": "a"}`)); !errors.Is(err, knowledge.ErrInvalid) {
+	if _, err := kbfile.ReadJSON(strings.NewReader(`{"slug": "a"}`), 0); !errors.Is(err, knowledge.ErrInvalid) {
 		t.Errorf("object instead of array: %v", err)
 	}
 }
@@ -74,7 +74,7 @@ func TestLoadFolderAndFile(t *testing.T) {
 		os.WriteFile(filepath.Join(dir, string(a.Category), a.Slug+".md"), b, 0o644)
 	}
 	os.WriteFile(filepath.Join(dir, "README.md"), []byte("not an article"), 0o644)
-	got, err := kbfile.Load(dir)
+	got, err := kbfile.Load(dir, 0)
 	if err != nil || len(got) != 3 {
 		t.Fatalf("folder: %d articles, %v", len(got), err)
 	}
@@ -82,7 +82,7 @@ func TestLoadFolderAndFile(t *testing.T) {
 	kbfile.WriteJSON(&buf, as)
 	p := filepath.Join(dir, "kb.json")
 	os.WriteFile(p, buf.Bytes(), 0o644)
-	got, err = kbfile.Load(p)
+	got, err = kbfile.Load(p, 0)
 	if err != nil || len(got) != 3 {
 		t.Fatalf("json: %d articles, %v", len(got), err)
 	}

@@ -15,6 +15,9 @@ var (
 	ErrForbidden    = errors.New("forbidden")
 	ErrRateLimited  = errors.New("rate limited")
 	ErrUnavailable  = errors.New("unavailable")
+	// ErrLastAdmin refuses a change that would leave no active admin (demotion, deactivation or
+	// deletion of the last one): nobody could then manage accounts or articles.
+	ErrLastAdmin = errors.New("the last active admin must remain")
 )
 
 // FieldError names one bad field of one item, so that an import of many articles can report every

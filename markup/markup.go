@@ -13,6 +13,13 @@ import (
 	"github.com/yuin/goldmark/extension"
 )
 
+// linkRE is what an article link may be: a path rooted at a single "/" (the knowledge base's
+// /kb/… pages and the site's others), an in-page "#" anchor, or an https URL. "//host" and "/\host"
+// are other sites to a browser, so a second "/" or a backslash right after the first is refused;
+// so are http:, mailto:, data: and relative paths. Control characters and spaces, which browsers
+// strip from URLs, are refused anywhere.
+var linkRE = regexp.MustCompile(`^(?:/(?:[^/\\\x00-\x20\x7f][^\\\x00-\x20\x7f]*)?|#[^\x00-\x20\x7f]*|https://[^\x00-\x20\x7f]+)$`)
+
 // Renderer turns Markdown into sanitised HTML. It is safe for concurrent use.
 type Renderer struct {
 	md     goldmark.Markdown
@@ -21,8 +28,18 @@ type Renderer struct {
 
 // New builds a renderer.
 func New() *Renderer {
-	p := bluemonday.UGCPolicy()
-	p.AllowURLSchemes("https", "http", "mailto")
+	// An explicit list rather than bluemonday's UGC policy, whose href rule admits http:, mailto:
+	// and "//host" and cannot be narrowed (attribute rules add up).
+	p := bluemonday.NewPolicy()
+	p.RequireParseableURLs(true)
+	p.AllowRelativeURLs(true)
+	p.AllowURLSchemes("https")
+	p.AllowAttrs("href").Matching(linkRE).OnElements("a")
+	p.AllowElements("h1", "h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "div", "span", "blockquote", "pre", "code",
+		"strong", "em", "b", "i", "del", "s", "sub", "sup", "mark", "ul", "ol", "li", "dl", "dt", "dd",
+		"table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption")
+	p.AllowAttrs("start").Matching(bluemonday.Integer).OnElements("ol")
+	p.AllowAttrs("align").Matching(regexp.MustCompile(`^(left|right|center)$`)).OnElements("th", "td")
 	p.RequireNoFollowOnLinks(true)
 	p.AddTargetBlankToFullyQualifiedLinks(true)
 	return &Renderer{
@@ -43,7 +60,10 @@ func (r *Renderer) HTML(src string) string {
 }
 
 // Sanitize cleans HTML from elsewhere (an editor's preview, a judge's reply rendered client-side).
-func (r *Renderer) Sanitize(html string) string { return r.policy.Sanitize(html) }
+// Invalid UTF-8 is replaced first, as in HTML: bluemonday would pass the bytes through.
+func (r *Renderer) Sanitize(html string) string {
+	return r.policy.Sanitize(strings.ToValidUTF8(html, "\uFFFD"))
+}
 
 var h2RE = regexp.MustCompile(`(?m)^##\s+(.+?)\s*#*\s*$`)
 

@@ -34,3 +34,26 @@ func TestHeadingsAndPlainText(t *testing.T) {
 		t.Fatalf("plain text = %q", pt)
 	}
 }
+
+// Links lead only to this site's own pages (a path rooted at one "/") or to https sites. A
+// protocol-relative "//host" or "/\host" is another site, whatever it looks like.
+func TestLinksOnlySameSiteOrHTTPS(t *testing.T) {
+	r := markup.New()
+	for _, bad := range []string{"//evil.example/x", "http://evil.example/x", "mailto:a@evil.example",
+		"data:text/html,x", "ftp://evil.example", "kb/relative", "/\t/evil.example"} {
+		html := r.HTML("[x](" + bad + ")")
+		if strings.Contains(html, "href") {
+			t.Errorf("%q kept a link: %s", bad, html)
+		}
+	}
+	for _, good := range []string{"/kb/labor-overtime-pay", "/kb/x#基本案情", "/", "https://www.court.gov.cn/x"} {
+		if html := r.HTML("[x](" + good + ")"); !strings.Contains(html, "href=") {
+			t.Errorf("%q lost its link: %s", good, html)
+		}
+	}
+	for _, bad := range []string{`//evil.example`, `/\evil.example`, `/\/evil.example`, `HTTP://evil.example`} {
+		if html := r.Sanitize(`<a href="` + bad + `">x</a>`); strings.Contains(html, "href") {
+			t.Errorf("Sanitize kept %q: %s", bad, html)
+		}
+	}
+}

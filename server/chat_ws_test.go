@@ -451,20 +451,23 @@ func TestChatRateLimitZeroLiftsEveryLimit(t *testing.T) {
 	}
 }
 
-func TestChatShutdownSaysGoingAway(t *testing.T) {
+func TestChatShutdownSaysServiceRestart(t *testing.T) {
 	a, srv := testApp(t, nil)
 	c := dialChat(t, srv, "")
 	c.hello()
 	c.ask("q1", overtimeQ)
 	a.chat.hub.Close()
-	if code := c.closeCode(); code != websocket.CloseGoingAway {
-		t.Fatalf("close code %d at shutdown, want 1001", code)
+	if f, _ := c.until("unavailable", func(f frame) bool { return f.typ() == "error" }); f.str("code") != "unavailable" {
+		t.Fatalf("frame at shutdown: %v", f)
+	}
+	if code := c.closeCode(); code != websocket.CloseServiceRestart {
+		t.Fatalf("close code %d at shutdown, want 1012", code)
 	}
 	late := dialChat(t, srv, "")
 	if f := late.next(); f.str("code") != "unavailable" {
 		t.Fatalf("connection to a closed hub: %v", f)
 	}
-	if code := late.closeCode(); code != websocket.CloseGoingAway {
-		t.Fatalf("close code %d for a connection after shutdown, want 1001", code)
+	if code := late.closeCode(); code != websocket.CloseServiceRestart {
+		t.Fatalf("close code %d for a connection after shutdown, want 1012", code)
 	}
 }

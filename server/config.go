@@ -34,6 +34,8 @@ type Config struct {
 	CourtsFile    string        // JSON list of the intake form's cities and courts, else the Liaoning seed
 	WSMaxFrame    int           // largest chat WebSocket frame, bytes
 	WSConnsPerIP  int           // chat WebSocket connections per client address; lifted with RateLimit 0
+	// MaxImportArticles caps the articles of one import (admin console or CLI).
+	MaxImportArticles int
 	// Calibrate refits the answer confidence in the background after start and after every
 	// change to the articles; off, the calibration fitted on the seed (built in) serves.
 	Calibrate bool
@@ -42,19 +44,20 @@ type Config struct {
 // DefaultConfig is what `go run ./server` uses on a fresh machine.
 func DefaultConfig() Config {
 	return Config{
-		Addr:          "127.0.0.1:8080",
-		DataDir:       "data",
-		DB:            "sqlite",
-		RateLimit:     5,
-		RateBurst:     20,
-		MaxBodyBytes:  64 << 10,
-		LogLevel:      "info",
-		LogFormat:     "text",
-		ShutdownGrace: 10 * time.Second,
-		PasswordCost:  11,
-		WSMaxFrame:    16 << 10,
-		WSConnsPerIP:  20,
-		Calibrate:     true,
+		Addr:              "127.0.0.1:8080",
+		DataDir:           "data",
+		DB:                "sqlite",
+		RateLimit:         5,
+		RateBurst:         20,
+		MaxBodyBytes:      64 << 10,
+		LogLevel:          "info",
+		LogFormat:         "text",
+		ShutdownGrace:     10 * time.Second,
+		PasswordCost:      11,
+		WSMaxFrame:        16 << 10,
+		WSConnsPerIP:      20,
+		MaxImportArticles: 2000,
+		Calibrate:         true,
 	}
 }
 
@@ -86,6 +89,7 @@ var envVars = []envSpec{
 	{"COURTDESK_WS_CONNS_PER_IP", func(c *Config, v string) (err error) { c.WSConnsPerIP, err = strconv.Atoi(v); return }},
 	{"COURTDESK_PASSWORD_COST", func(c *Config, v string) (err error) { c.PasswordCost, err = strconv.Atoi(v); return }},
 	{"COURTDESK_CALIBRATE", func(c *Config, v string) (err error) { c.Calibrate, err = strconv.ParseBool(v); return }},
+	{"COURTDESK_MAX_IMPORT_ARTICLES", func(c *Config, v string) (err error) { c.MaxImportArticles, err = strconv.Atoi(v); return }},
 	{"COURTDESK_MAX_BODY_BYTES", func(c *Config, v string) (err error) { c.MaxBodyBytes, err = strconv.ParseInt(v, 10, 64); return }},
 }
 
@@ -168,6 +172,9 @@ func (c *Config) Validate() error {
 		if u, err := url.Parse(o); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			errs = append(errs, fmt.Errorf("origin %q: must look like https://host[:port]", o))
 		}
+	}
+	if c.MaxImportArticles < 1 || c.MaxImportArticles > 100_000 {
+		errs = append(errs, errors.New("max import articles must be between 1 and 100000"))
 	}
 	if c.PasswordCost < 4 || c.PasswordCost > 15 {
 		errs = append(errs, errors.New("password cost must be between 4 and 15 (bcrypt)"))

@@ -14,6 +14,9 @@ import (
 	"github.com/courtdesk/courtdesk/knowledge/store"
 )
 
+// maxListed is how many problems a failed import prints; the count says how many there are.
+const maxListed = 100
+
 func cmdImport(ctx context.Context, e *env, args []string) error {
 	var by string
 	cfg, fs, err := loadConfig(e, "import", args, func(_ *Config, fs *flag.FlagSet) {
@@ -26,10 +29,14 @@ func cmdImport(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintln(e.stderr, "usage: courtdesk import [flags] FILE.json|DIR")
 		return errUsage
 	}
-	articles, err := kbfile.Load(fs.Arg(0))
+	articles, err := kbfile.Load(fs.Arg(0), cfg.MaxImportArticles)
 	if err != nil {
+		if errors.Is(err, kbfile.ErrTooMany) {
+			return fmt.Errorf("%w (COURTDESK_MAX_IMPORT_ARTICLES); split the import", err)
+		}
 		return err
 	}
+	knowledge.CleanStrings(&articles)
 	st, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
@@ -42,7 +49,11 @@ func cmdImport(ctx context.Context, e *env, args []string) error {
 		var ve *knowledge.ValidationError
 		if errors.As(err, &ve) {
 			fmt.Fprintf(e.stderr, "nothing imported: %d problem(s)\n", len(ve.Fields))
-			for _, f := range ve.Fields {
+			for i, f := range ve.Fields {
+				if i == maxListed {
+					fmt.Fprintf(e.stderr, "  … and %d more\n", len(ve.Fields)-maxListed)
+					break
+				}
 				fmt.Fprintf(e.stderr, "  %s\n", f.String())
 			}
 			return errors.New("invalid articles")

@@ -56,6 +56,13 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	log.Info("shutting down")
 	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownGrace)
 	defer cancel()
+	// Sockets first, while the listener still accepts: every chat page and judge console is told
+	// the service is restarting (close code 1012) and reconnects by itself, and a page that
+	// reconnects meanwhile is told the same instead of finding the port closed. Then the HTTP
+	// server stops listening and finishes the requests in flight.
+	if a.chat != nil {
+		a.chat.hub.Shutdown(sctx)
+	}
 	return srv.Shutdown(sctx)
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -126,13 +127,15 @@ func build(ctx context.Context, cfg *Config, log *slog.Logger, out io.Writer) (*
 			"store": st.Ping,
 			"index": ix.Ready,
 		},
-		Limits:    handlers.Limits{MaxBodyBytes: cfg.MaxBodyBytes, RateLimit: cfg.RateLimit, RateBurst: cfg.RateBurst},
+		Limits: handlers.Limits{MaxBodyBytes: cfg.MaxBodyBytes, RateLimit: cfg.RateLimit, RateBurst: cfg.RateBurst,
+			MaxImportArticles: cfg.MaxImportArticles},
 		Accounts:  accounts,
 		Library:   a.lib,
 		Users:     st,
 		Passwords: accounts,
 		Synonyms:  synonymSettings{st: st, syn: syn},
 		Origins:   cfg.AllowedOrigins(),
+		HSTS:      strings.HasPrefix(strings.ToLower(cfg.PublicURL), "https://"),
 		Hub:       a.chat.hub,
 		Queue:     a.chat.queue,
 		Calendar:  calendarSettings{st: st, queue: a.chat.queue},

@@ -281,7 +281,7 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, ip string) {
 		h.metrics.errors.WithLabelValues(refused.Code).Inc()
 		code := websocket.CloseTryAgainLater
 		if refused.Code == "unavailable" {
-			code = websocket.CloseGoingAway
+			code = websocket.CloseServiceRestart
 		}
 		reject(conn, h.cfg.WriteWait, *refused, code)
 		return

@@ -86,11 +86,17 @@ type Hub struct {
 	byJudge map[int64]map[*client]struct{}
 	// judges are the judge consoles connected to this replica; every queue and conversation event
 	// reaches them (judges are few, and the console filters what it shows).
-	judges  map[*judgeConn]struct{}
-	perIP   map[string]int
-	closed  bool
-	serving sync.WaitGroup // connections past admission, so Close can wait for them
+	judges    map[*judgeConn]struct{}
+	perIP     map[string]int
+	closed    bool
+	serving   sync.WaitGroup // connections past admission, so Close can wait for them
+	unsubOnce sync.Once
 }
+
+// restarting is what every socket hears when this replica shuts down: the documented
+// `unavailable` error, then close code 1012 (service restart). Pages reconnect with backoff, to
+// another replica or to this one once it is back, and resume.
+var restarting = errorFrame{Type: "error", Code: "unavailable", Message: "服务正在重启，稍后将自动重新连接"}
 
 // New builds a hub and subscribes it to the bus. reg may be nil.
 func New(cfg Config, log *slog.Logger, conv Conversations, esc Escalations, bus Bus, reg prometheus.Registerer) *Hub {
@@ -205,7 +211,8 @@ func (h *Hub) admit(ip string) *errorFrame {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.closed {
-		return &errorFrame{Type: "error", Code: "unavailable", Message: "服务正在重启，请稍后重新连接"}
+		r := restarting
+		return &r
 	}
 	if h.cfg.MaxConnsPerIP > 0 && h.perIP[ip] >= h.cfg.MaxConnsPerIP {
 		return &errorFrame{Type: "error", Code: "too_many_connections", Message: "来自同一网络的连接过多，请关闭多余的页面后再试"}
@@ -233,8 +240,9 @@ func (h *Hub) register(c *client) {
 		h.byConv[c.conv] = set
 	}
 	set[c] = struct{}{}
-	if h.closed {
-		c.shutdown(websocket.CloseGoingAway, "server shutting down") // admitted just before Close
+	if h.closed { // admitted just before Close
+		c.enqueue(restarting)
+		c.shutdown(websocket.CloseServiceRestart, "service restart")
 	}
 	if c.judgeID != 0 {
 		js := h.byJudge[c.judgeID]
@@ -276,9 +284,20 @@ func (h *Hub) Connections() int {
 	return n
 }
 
-// Close says goodbye (1001) to every client and stops taking new ones. Clients reconnect to
-// another replica, or to this one after a restart, and resume.
+// Close is Shutdown with the hub's own bound: the time to finish a frame plus the close grace.
 func (h *Hub) Close() {
+	ctx, cancel := context.WithTimeout(context.Background(), h.cfg.HandleTimeout+closeGrace)
+	defer cancel()
+	h.Shutdown(ctx)
+}
+
+// Shutdown tells every chat and judge socket that the service is restarting (`unavailable`, then
+// close code 1012) and stops taking new ones: a socket arriving later is upgraded, told the same
+// and closed, rather than refused at TCP level. It waits, until ctx ends, for the connections to
+// finish the frame in hand and complete the close handshake, so that the store they use is not
+// closed under them. Call it before http.Server.Shutdown, which does not track WebSockets.
+// Calling it again is harmless.
+func (h *Hub) Shutdown(ctx context.Context) {
 	h.mu.Lock()
 	h.closed = true
 	var all []*client
@@ -288,20 +307,19 @@ func (h *Hub) Close() {
 		}
 	}
 	for j := range h.judges {
-		j.stop() // the console reconnects and reloads
+		j.stop(websocket.CloseServiceRestart)
 	}
 	h.mu.Unlock()
 	for _, c := range all {
-		c.shutdown(websocket.CloseGoingAway, "server shutting down")
+		c.enqueue(restarting)
+		c.shutdown(websocket.CloseServiceRestart, "service restart")
 	}
-	h.unsub()
-	// Wait for the connections to finish their frame and say goodbye, so that the store they
-	// use is not closed under them; a peer that never answers is cut off by the close grace.
+	h.unsubOnce.Do(h.unsub)
 	done := make(chan struct{})
 	go func() { h.serving.Wait(); close(done) }()
 	select {
 	case <-done:
-	case <-time.After(h.cfg.HandleTimeout + closeGrace):
+	case <-ctx.Done():
 		h.log.Warn("ws: connections still open at shutdown")
 	}
 }

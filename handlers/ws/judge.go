@@ -25,11 +25,15 @@ type judgeConn struct {
 	wake    chan struct{}
 	done    chan struct{}
 	stopped sync.Once
+	// closeCode, set by stop before done closes, makes the write pump say goodbye with it (and
+	// the `unavailable` frame first for 1012); 0 ends the connection without a word.
+	closeCode int
+	readDone  chan struct{} // closed when the read pump ends
 }
 
 // consoleFrame is what the console receives.
 type consoleFrame struct {
-	Type           string `json:"type"` // hello, queue, messages, status
+	Type           string `json:"type"` // hello, queue, messages, status, unavailable
 	ConversationID string `json:"conversation_id,omitempty"`
 	Seq            int64  `json:"seq,omitempty"`
 	JudgeID        int64  `json:"judge_id,omitempty"`
@@ -58,7 +62,12 @@ func (j *judgeConn) signal(ev conversation.Event) {
 	}
 }
 
-func (j *judgeConn) stop() { j.stopped.Do(func() { close(j.done) }) }
+func (j *judgeConn) stop(code int) {
+	j.stopped.Do(func() {
+		j.closeCode = code
+		close(j.done)
+	})
+}
 
 // ServeJudge upgrades an authenticated judge's request. The caller has checked the session and
 // the origin.
@@ -68,16 +77,20 @@ func (h *Hub) ServeJudge(w http.ResponseWriter, r *http.Request, judgeID int64) 
 		return // the upgrader has answered the request
 	}
 	j := &judgeConn{hub: h, conn: conn, judgeID: judgeID, convs: map[string]int64{},
-		wake: make(chan struct{}, 1), done: make(chan struct{})}
+		wake: make(chan struct{}, 1), done: make(chan struct{}), readDone: make(chan struct{})}
 	h.mu.Lock()
 	if h.closed {
 		h.mu.Unlock()
-		_ = conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseGoingAway, "shutting down"),
-			time.Now().Add(time.Second))
+		_ = conn.SetWriteDeadline(time.Now().Add(h.cfg.WriteWait))
+		_ = conn.WriteMessage(websocket.TextMessage, encode(consoleFrame{Type: "unavailable"}))
+		_ = conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseServiceRestart, "service restart"),
+			time.Now().Add(h.cfg.WriteWait))
+		linger(conn)
 		conn.Close()
 		return
 	}
 	h.judges[j] = struct{}{}
+	h.serving.Add(1)
 	h.mu.Unlock()
 	h.metrics.connections.Inc()
 	defer func() {
@@ -86,6 +99,7 @@ func (h *Hub) ServeJudge(w http.ResponseWriter, r *http.Request, judgeID int64) 
 		h.mu.Unlock()
 		h.metrics.connections.Dec()
 		conn.Close()
+		h.serving.Done()
 	}()
 	go j.readPump()
 	j.writePump()
@@ -93,7 +107,8 @@ func (h *Hub) ServeJudge(w http.ResponseWriter, r *http.Request, judgeID int64) 
 
 // readPump only keeps the connection alive: consoles send nothing but pongs.
 func (j *judgeConn) readPump() {
-	defer j.stop()
+	defer close(j.readDone)
+	defer j.stop(0)
 	j.conn.SetReadLimit(1024)
 	_ = j.conn.SetReadDeadline(time.Now().Add(j.hub.cfg.PongWait))
 	j.conn.SetPongHandler(func(string) error {
@@ -120,6 +135,16 @@ func (j *judgeConn) writePump() {
 	for {
 		select {
 		case <-j.done:
+			if j.closeCode == websocket.CloseServiceRestart {
+				write(consoleFrame{Type: "unavailable"})
+			}
+			if j.closeCode != 0 {
+				_ = j.conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(j.closeCode, "service restart"),
+					time.Now().Add(j.hub.cfg.WriteWait))
+				// The read pump sees the console's answering close frame, or gives up after the grace.
+				_ = j.conn.SetReadDeadline(time.Now().Add(closeGrace))
+				<-j.readDone
+			}
 			return
 		case <-ping.C:
 			if j.conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(j.hub.cfg.WriteWait)) != nil {

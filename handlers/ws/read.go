@@ -9,6 +9,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/gorilla/websocket"
+
+	"github.com/courtdesk/courtdesk/knowledge"
 )
 
 // readPump reads client frames until the connection ends. Frames are handled one at a time, in
@@ -83,6 +85,8 @@ func decodeFrame(data []byte) (inFrame, string, string) {
 	if dec.More() {
 		return f, "bad_json", "一条消息只能包含一个 JSON 对象"
 	}
+	// Cleaned before any check, so that a field made only of invisible characters counts as empty.
+	knowledge.CleanStrings(&f)
 	if f.Type == "" {
 		return f, "bad_frame", "消息缺少 type 字段"
 	}

@@ -40,10 +40,11 @@ type Store interface {
 	TouchSession(ctx context.Context, id string, at time.Time) error
 	DeleteSession(ctx context.Context, id string) error
 	DeleteUserSessions(ctx context.Context, userID int64, exceptID string) error
-	// RecordLoginFailure counts a failure for key within a window starting at the first failure
-	// and returns the count so far.
-	RecordLoginFailure(ctx context.Context, key string, now time.Time, window time.Duration) (int, error)
-	LoginFailures(ctx context.Context, key string, now time.Time, window time.Duration) (int, error)
+	// ReserveLoginAttempt atomically counts an attempt for key unless key already has limit
+	// attempts in its window; it reports whether the attempt may go ahead.
+	ReserveLoginAttempt(ctx context.Context, key string, now time.Time, window time.Duration, limit int) (bool, error)
+	// ReleaseLoginAttempt gives back a reserved attempt that succeeded.
+	ReleaseLoginAttempt(ctx context.Context, key string) error
 	ClearLoginFailures(ctx context.Context, key string) error
 }
 
@@ -54,16 +55,23 @@ type Hasher interface {
 }
 
 // Policy sets the session and throttling limits.
+//
+// Failures are counted per account and address together, not per account alone: five wrong
+// passwords from one address stop that address guessing that account, but the judge signing in
+// from the court's own network is not locked out by someone else's guessing. A second, larger
+// budget per address stops one address from spraying guesses over many accounts.
 type Policy struct {
-	IdleTimeout     time.Duration
-	AbsoluteTimeout time.Duration
-	MaxFailures     int           // failed logins per account or per address within FailureWindow
-	FailureWindow   time.Duration // after which the count starts again
+	IdleTimeout        time.Duration
+	AbsoluteTimeout    time.Duration
+	MaxFailures        int           // failed logins per account and address within FailureWindow
+	MaxAddressFailures int           // failed logins per address, over all accounts, within FailureWindow
+	FailureWindow      time.Duration // counted from the first failure; the count then starts again
 }
 
 // DefaultPolicy: a judge's working day fits in one session; an idle console signs out after an hour.
 func DefaultPolicy() Policy {
-	return Policy{IdleTimeout: time.Hour, AbsoluteTimeout: 12 * time.Hour, MaxFailures: 5, FailureWindow: 15 * time.Minute}
+	return Policy{IdleTimeout: time.Hour, AbsoluteTimeout: 12 * time.Hour, MaxFailures: 5, MaxAddressFailures: 20,
+		FailureWindow: 15 * time.Minute}
 }
 
 // Service applies the rules.
@@ -93,40 +101,57 @@ func New(st Store, h Hasher, pol Policy, now func() time.Time) (*Service, error)
 var ErrThrottled = fmt.Errorf("too many failed logins: %w", knowledge.ErrRateLimited)
 
 // Login checks a password and opens a session. It returns the cookie token, shown once.
+//
+// Each attempt is counted before the password is checked (bcrypt takes long enough for many
+// concurrent requests to pass a check that reads the count first and writes it after): the
+// reservation is the failure, and a successful login gives it back.
 func (s *Service) Login(ctx context.Context, username, password, ip, userAgent string) (string, Session, knowledge.User, error) {
 	now := s.now()
-	keys := []string{"user:" + username, "ip:" + ip}
-	for _, k := range keys {
-		n, err := s.st.LoginFailures(ctx, k, now, s.pol.FailureWindow)
+	pair, addr := "pair:"+ip+"|"+username, "ip:"+ip
+	fail := func(err error) (string, Session, knowledge.User, error) { return "", Session{}, knowledge.User{}, err }
+	ok, err := s.st.ReserveLoginAttempt(ctx, pair, now, s.pol.FailureWindow, s.pol.MaxFailures)
+	if err != nil {
+		return fail(err)
+	}
+	if !ok {
+		return fail(ErrThrottled)
+	}
+	if ok, err = s.st.ReserveLoginAttempt(ctx, addr, now, s.pol.FailureWindow, s.addressLimit()); err != nil || !ok {
+		// The address is spent: this attempt did not happen, so it is not this pair's failure.
+		if rerr := s.st.ReleaseLoginAttempt(ctx, pair); rerr != nil && err == nil {
+			err = rerr
+		}
 		if err != nil {
-			return "", Session{}, knowledge.User{}, err
+			return fail(err)
 		}
-		if n >= s.pol.MaxFailures {
-			return "", Session{}, knowledge.User{}, ErrThrottled
-		}
+		return fail(ErrThrottled)
 	}
 	u, err := s.st.GetUserByName(ctx, username)
 	if err != nil && !errors.Is(err, knowledge.ErrNotFound) {
-		return "", Session{}, knowledge.User{}, err
+		return fail(err)
 	}
 	hash := s.dummy
 	if err == nil {
 		hash = u.PasswordHash
 	}
-	ok := s.hasher.Check(hash, password) && err == nil && u.Active
-	if !ok {
-		for _, k := range keys {
-			if _, err := s.st.RecordLoginFailure(ctx, k, now, s.pol.FailureWindow); err != nil {
-				return "", Session{}, knowledge.User{}, err
-			}
-		}
-		return "", Session{}, knowledge.User{}, fmt.Errorf("login %q: %w", username, knowledge.ErrUnauthorized)
+	if !(s.hasher.Check(hash, password) && err == nil && u.Active) {
+		return fail(fmt.Errorf("login %q: %w", username, knowledge.ErrUnauthorized))
 	}
-	if err := s.st.ClearLoginFailures(ctx, keys[0]); err != nil {
-		return "", Session{}, knowledge.User{}, err
+	if err := s.st.ClearLoginFailures(ctx, pair); err != nil {
+		return fail(err)
+	}
+	if err := s.st.ReleaseLoginAttempt(ctx, addr); err != nil {
+		return fail(err)
 	}
 	token, sess, err := s.open(ctx, u, ip, userAgent, now)
 	return token, sess, u, err
+}
+
+func (s *Service) addressLimit() int {
+	if s.pol.MaxAddressFailures > 0 {
+		return s.pol.MaxAddressFailures
+	}
+	return s.pol.MaxFailures
 }
 
 func (s *Service) open(ctx context.Context, u knowledge.User, ip, ua string, now time.Time) (string, Session, error) {

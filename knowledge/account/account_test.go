@@ -80,17 +80,47 @@ func TestLoginThrottlePerAccountAndAddress(t *testing.T) {
 			t.Fatalf("attempt %d: %v", i, err)
 		}
 	}
-	// Now even the right password is refused for this account, from any address.
-	if _, _, _, err := svc.Login(ctx, "judge.li", "judge-password-1", "10.0.0.9", "t"); !errors.Is(err, knowledge.ErrRateLimited) {
-		t.Fatalf("throttled account: %v", err)
+	// The guessing address is refused for this account, even with the right password...
+	if _, _, _, err := svc.Login(ctx, "judge.li", "judge-password-1", "10.0.0.2", "t"); !errors.Is(err, account.ErrThrottled) {
+		t.Fatalf("throttled pair: %v", err)
 	}
-	// The guessing address is throttled for other accounts too.
-	if _, _, _, err := svc.Login(ctx, "someone", "x", "10.0.0.2", "t"); !errors.Is(err, knowledge.ErrRateLimited) {
-		t.Fatalf("throttled address: %v", err)
+	// ...but the judge at another address is not locked out by someone else's guessing.
+	if _, _, _, err := svc.Login(ctx, "judge.li", "judge-password-1", "10.0.0.9", "t"); err != nil {
+		t.Fatalf("the right password from an address that has not failed: %v", err)
 	}
 	advance(16 * time.Minute)
-	if _, _, _, err := svc.Login(ctx, "judge.li", "judge-password-1", "10.0.0.9", "t"); err != nil {
+	if _, _, _, err := svc.Login(ctx, "judge.li", "judge-password-1", "10.0.0.2", "t"); err != nil {
 		t.Fatalf("after the window: %v", err)
+	}
+}
+
+// One address guessing over many accounts runs out of its own, larger budget.
+func TestLoginThrottlePerAddress(t *testing.T) {
+	svc, _, _ := setup(t)
+	ctx := context.Background()
+	for i := range 20 {
+		name := "user" + string(rune('a'+i))
+		if _, _, _, err := svc.Login(ctx, name, "wrong", "10.0.0.3", "t"); !errors.Is(err, knowledge.ErrUnauthorized) {
+			t.Fatalf("attempt %d: %v", i, err)
+		}
+	}
+	if _, _, _, err := svc.Login(ctx, "judge.li", "judge-password-1", "10.0.0.3", "t"); !errors.Is(err, account.ErrThrottled) {
+		t.Fatalf("spraying address: %v", err)
+	}
+	if _, _, _, err := svc.Login(ctx, "judge.li", "judge-password-1", "10.0.0.4", "t"); err != nil {
+		t.Fatalf("another address: %v", err)
+	}
+}
+
+// Successful logins give their reservation back: a judge who signs in many times a day from the
+// court's one address never runs into the address budget.
+func TestSuccessfulLoginsDoNotCount(t *testing.T) {
+	svc, _, _ := setup(t)
+	ctx := context.Background()
+	for i := range 30 {
+		if _, _, _, err := svc.Login(ctx, "judge.li", "judge-password-1", "10.0.0.5", "t"); err != nil {
+			t.Fatalf("login %d: %v", i, err)
+		}
 	}
 }
 

@@ -50,33 +50,37 @@ func (s *Store) DeleteUserSessions(ctx context.Context, userID int64, exceptID s
 	return err
 }
 
-// RecordLoginFailure counts one failed login for key and returns the count in the current window.
-func (s *Store) RecordLoginFailure(ctx context.Context, key string, now time.Time, window time.Duration) (int, error) {
+// ReserveLoginAttempt counts one login attempt for key before the password is checked, in one
+// conditional statement, so that concurrent attempts cannot all read a count below the limit: it
+// reports false, counting nothing, when key already has limit attempts in its window. The window
+// starts at the first attempt and the count starts again once it has passed.
+func (s *Store) ReserveLoginAttempt(ctx context.Context, key string, now time.Time, window time.Duration, limit int) (bool, error) {
+	at, expired := now.UnixMilli(), now.Add(-window).UnixMilli()
 	var n int
 	err := s.tx(ctx, func(t *Tx) error {
-		var count int
-		var start int64
-		err := t.queryRow(ctx, `SELECT count, window_start FROM login_failures WHERE key = ?`, key).Scan(&count, &start)
-		switch {
-		case errors.Is(err, sql.ErrNoRows):
-			n = 1
-			_, err = t.exec(ctx, `INSERT INTO login_failures (key, count, window_start) VALUES (?, 1, ?)`, key, now.UnixMilli())
-			return err
-		case err != nil:
-			return err
-		case now.Sub(fromMillis(start)) > window:
-			n = 1
-			_, err = t.exec(ctx, `UPDATE login_failures SET count = 1, window_start = ? WHERE key = ?`, now.UnixMilli(), key)
-			return err
-		}
-		n = count + 1
-		_, err = t.exec(ctx, `UPDATE login_failures SET count = count + 1 WHERE key = ?`, key)
-		return err
+		return t.queryRow(ctx, `INSERT INTO login_failures (key, count, window_start) VALUES (?, 1, ?)
+			ON CONFLICT (key) DO UPDATE SET
+				count = CASE WHEN login_failures.window_start < ? THEN 1 ELSE login_failures.count + 1 END,
+				window_start = CASE WHEN login_failures.window_start < ? THEN ? ELSE login_failures.window_start END
+			WHERE login_failures.window_start < ? OR login_failures.count < ?
+			RETURNING count`, key, at, expired, expired, at, expired, limit).Scan(&n)
 	})
-	return n, err
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return n <= limit, nil
 }
 
-// LoginFailures returns the failures counted for key in the current window.
+// ReleaseLoginAttempt gives back one reserved attempt that turned out not to be a failure.
+func (s *Store) ReleaseLoginAttempt(ctx context.Context, key string) error {
+	_, err := s.exec(ctx, `UPDATE login_failures SET count = count - 1 WHERE key = ? AND count > 0`, key)
+	return err
+}
+
+// LoginFailures returns the attempts counted for key in the current window.
 func (s *Store) LoginFailures(ctx context.Context, key string, now time.Time, window time.Duration) (int, error) {
 	var count int
 	var start int64

@@ -63,19 +63,52 @@ func (s *Store) CreateUser(ctx context.Context, u knowledge.User) (knowledge.Use
 	return u, nil
 }
 
-// UpdateUser replaces an account's editable fields and password hash.
+// UpdateUser replaces an account's editable fields and password hash. A change that would leave no
+// active admin is refused with knowledge.ErrLastAdmin.
 func (s *Store) UpdateUser(ctx context.Context, u knowledge.User) (knowledge.User, error) {
 	now := s.millis()
-	res, err := s.exec(ctx, `UPDATE users SET display_name = ?, role = ?, court = ?, specialties = ?, capacity = ?,
-		active = ?, password_hash = ?, updated_at = ?, can_visits = ? WHERE id = ?`, u.DisplayName, u.Role, u.Court,
-		specialtiesJSON(u.Specialties), u.Capacity, boolInt(u.Active), u.PasswordHash, now, boolInt(u.CanVisits), u.ID)
+	err := s.tx(ctx, func(t *Tx) error {
+		if u.Role != knowledge.RoleAdmin || !u.Active {
+			if err := t.keepAnAdmin(ctx, u.ID); err != nil {
+				return err
+			}
+		}
+		res, err := t.exec(ctx, `UPDATE users SET display_name = ?, role = ?, court = ?, specialties = ?, capacity = ?,
+			active = ?, password_hash = ?, updated_at = ?, can_visits = ? WHERE id = ?`, u.DisplayName, u.Role, u.Court,
+			specialtiesJSON(u.Specialties), u.Capacity, boolInt(u.Active), u.PasswordHash, now, boolInt(u.CanVisits), u.ID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("user %d: %w", u.ID, knowledge.ErrNotFound)
+		}
+		return nil
+	})
 	if err != nil {
 		return u, err
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return u, fmt.Errorf("user %d: %w", u.ID, knowledge.ErrNotFound)
-	}
 	return s.GetUser(ctx, u.ID)
+}
+
+// keepAnAdmin refuses to take user id out of the active admins when it is the last one. It first
+// writes to every active admin row: that locks them (PostgreSQL) or takes the write lock
+// (SQLite), so two transactions demoting the last two admins run one after the other and the
+// second counts what the first committed, instead of both counting the other as still there.
+func (t *Tx) keepAnAdmin(ctx context.Context, id int64) error {
+	if _, err := t.exec(ctx, `UPDATE users SET updated_at = updated_at WHERE role = ? AND active = 1`, knowledge.RoleAdmin); err != nil {
+		return err
+	}
+	var self, others int
+	if err := t.queryRow(ctx, `SELECT
+			COALESCE(SUM(CASE WHEN id = ? THEN 1 ELSE 0 END), 0),
+			COALESCE(SUM(CASE WHEN id <> ? THEN 1 ELSE 0 END), 0)
+		FROM users WHERE role = ? AND active = 1`, id, id, knowledge.RoleAdmin).Scan(&self, &others); err != nil {
+		return err
+	}
+	if self > 0 && others == 0 {
+		return fmt.Errorf("user %d: %w", id, knowledge.ErrLastAdmin)
+	}
+	return nil
 }
 
 // GetUser finds an account by id.

@@ -72,9 +72,12 @@ function connect() {
     if (state.ws !== ws) return;
     state.connected = false;
     document.body.classList.remove('online');
+    // 1012: the service is restarting. Start the backoff afresh, so the page is back as soon as
+    // the service is, and say so rather than "disconnected".
+    if (ev.code === 1012) state.attempt = 0;
     const delay = Math.min(15000, 500 * 2 ** state.attempt) * (0.5 + Math.random() / 2);
     state.attempt = Math.min(state.attempt + 1, 8);
-    const why = ev.code === 1013 ? '连接过多，' : '';
+    const why = ev.code === 1013 ? '连接过多，' : ev.code === 1012 ? '服务正在重启，' : '';
     setConn(`${why}连接已断开，${Math.ceil(delay / 1000)} 秒后重连…`, true);
     setTimeout(connect, delay);
   });
@@ -142,6 +145,8 @@ function onError(f) {
   }
   if (fr && fr.type === 'escalate') return showFormErrors(f);
   if (f.code === 'invalid_token') return notice('会话凭证已失效或过期，已为您开始新的会话。');
+  // Sent before close code 1012: the close handler reconnects; nothing failed in the conversation.
+  if (f.code === 'unavailable' && !f.reply_to) return setConn('服务正在重启，稍后将自动重新连接…', true);
   const bubble = f.reply_to && document.querySelector(`[data-id="${CSS.escape(f.reply_to)}"]`);
   if (bubble) {
     bubble.classList.remove('sending');

@@ -248,15 +248,17 @@ function connect() {
   ws.addEventListener("open", () => { backoff = 1000; $("live").textContent = "实时更新中"; $("live").className = "who live-ok"; });
   ws.addEventListener("message", (ev) => {
     const f = JSON.parse(ev.data);
+    if (f.type === "unavailable") { $("live").textContent = "服务正在重启，稍后自动重连…"; $("live").className = "who live-bad"; return; }
     if (f.type === "queue" || (f.type === "hello" && reconnecting)) { loadQueue().catch(() => {}); loadCounts().catch(() => {}); }
     if (f.type === "messages" || f.type === "status") {
       if (current && f.conversation_id === current.ticket.conversation_id) openTicket(current.ticket.id).catch(() => {});
       loadQueue().catch(() => {});
     }
   });
-  ws.addEventListener("close", () => {
+  ws.addEventListener("close", (ev) => {
     reconnecting = true;
-    $("live").textContent = "连接中断，正在重连…";
+    if (ev.code === 1012) backoff = 1000; // the service is restarting: try again soon
+    $("live").textContent = ev.code === 1012 ? "服务正在重启，稍后自动重连…" : "连接中断，正在重连…";
     $("live").className = "who live-bad";
     setTimeout(connect, backoff);
     backoff = Math.min(backoff * 2, 30000);

@@ -29,6 +29,8 @@ func Run(t *testing.T, open Opener) {
 		"Meta":                      testMeta,
 		"Sessions":                  testSessions,
 		"LoginFailures":             testLoginFailures,
+		"LoginReservationRace":      testLoginReservationRace,
+		"LastAdmin":                 testLastAdmin,
 		"Audit":                     testAudit,
 		"ClaimRace":                 testClaimRace,
 		"QueueLifecycle":            testQueueCapacityAndLifecycle,
