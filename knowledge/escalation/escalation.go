@@ -176,9 +176,10 @@ func (s *Service) Escalate(ctx context.Context, conversationID, clientID string,
 		return Escalated{}, err
 	}
 	if !c.Duplicate {
-		s.notify.Notify(ctx, conversation.Event{Kind: conversation.EventMessages, ConversationID: conversationID, Seq: c.Notice.Seq})
-		s.notify.Notify(ctx, conversation.Event{Kind: conversation.EventStatus, ConversationID: conversationID})
-		s.notify.Notify(ctx, conversation.Event{Kind: conversation.EventQueue, Court: c.Ticket.CourtCode})
+		court := c.Ticket.CourtCode
+		s.notify.Notify(ctx, conversation.Event{Kind: conversation.EventMessages, ConversationID: conversationID, Seq: c.Notice.Seq, Court: court})
+		s.notify.Notify(ctx, conversation.Event{Kind: conversation.EventStatus, ConversationID: conversationID, Court: court})
+		s.notify.Notify(ctx, conversation.Event{Kind: conversation.EventQueue, Court: court})
 	}
 	return Escalated{Ticket: c.Ticket, Notice: c.Notice, Position: pos, Duplicate: c.Duplicate}, nil
 }

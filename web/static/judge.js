@@ -256,6 +256,10 @@ function connect() {
     }
   });
   ws.addEventListener("close", (ev) => {
+    if (ev.code === 1008) { // the session ended (signed out, expired or deactivated): sign in again
+      location.href = "/login?next=" + encodeURIComponent(location.pathname);
+      return;
+    }
     reconnecting = true;
     if (ev.code === 1012) backoff = 1000; // the service is restarting: try again soon
     $("live").textContent = ev.code === 1012 ? "服务正在重启，稍后自动重连…" : "连接中断，正在重连…";
