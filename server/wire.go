@@ -138,6 +138,7 @@ func build(ctx context.Context, cfg *Config, log *slog.Logger, out io.Writer) (*
 		HSTS:      strings.HasPrefix(strings.ToLower(cfg.PublicURL), "https://"),
 		Hub:       a.chat.hub,
 		Queue:     a.chat.queue,
+		Sources:   a.chat.queue,
 		Calendar:  calendarSettings{st: st, queue: a.chat.queue},
 		CourtList: courtSettings{st: st, courts: a.chat.courts},
 		Reports:   report.New(st, a.chat.queue.Calendar, escalation.DefaultPolicy().FirstResponse, ix.TopicTerms),

@@ -37,7 +37,7 @@ type Conversations interface {
 
 // Escalations is what the hub needs of escalation.Service.
 type Escalations interface {
-	Escalate(ctx context.Context, conversationID, clientID string, f escalation.Form) (escalation.Escalated, error)
+	Escalate(ctx context.Context, conversationID, clientID string, f escalation.Form, src escalation.Source) (escalation.Escalated, error)
 }
 
 // Config holds the limits. Zero values of the rate fields switch those limits off.

@@ -140,7 +140,10 @@ type QueueStore interface {
 	// StaleClaims lists claimed tickets whose judge has not replied since claimedBefore.
 	StaleClaims(ctx context.Context, claimedBefore time.Time) ([]Ticket, error)
 	GetUser(ctx context.Context, id int64) (knowledge.User, error)
+	SourceStore
 }
+
+func isConflict(err error) bool { return errors.Is(err, knowledge.ErrConflict) }
 
 // Policy holds the time targets, in working time.
 type Policy struct {
