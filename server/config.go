@@ -34,10 +34,8 @@ type Config struct {
 	CourtsFile    string        // JSON list of the intake form's cities and courts, else the Liaoning seed
 	WSMaxFrame    int           // largest chat WebSocket frame, bytes
 	WSConnsPerIP  int           // chat WebSocket connections per client address; lifted with RateLimit 0
-<<<<<<< HEAD
 	// MaxImportArticles caps the articles of one import (admin console or CLI).
 	MaxImportArticles int
-=======
 	// EscalationsPerToken and EscalationsPerAddress limit escalations per visitor token
 	// (conversation) and per client address within their windows; 0 switches one off. They are
 	// not lifted by RateLimit 0: a flood of escalations buries the judges' queue, not the CPU.
@@ -45,7 +43,6 @@ type Config struct {
 	EscalationTokenWindow   time.Duration
 	EscalationsPerAddress   int
 	EscalationAddressWindow time.Duration
->>>>>>> 24616b4 (Escalation limits per visitor token and per address (typed, configurable, on by default), a question before the first escalation, claimed priority marked, admins see and bulk-close escalations by source (migration 0011))
 	// Calibrate refits the answer confidence in the background after start and after every
 	// change to the articles; off, the calibration fitted on the seed (built in) serves.
 	Calibrate bool
@@ -54,7 +51,6 @@ type Config struct {
 // DefaultConfig is what `go run ./server` uses on a fresh machine.
 func DefaultConfig() Config {
 	return Config{
-<<<<<<< HEAD
 		Addr:              "127.0.0.1:8080",
 		DataDir:           "data",
 		DB:                "sqlite",
@@ -69,26 +65,11 @@ func DefaultConfig() Config {
 		WSConnsPerIP:      20,
 		MaxImportArticles: 2000,
 		Calibrate:         true,
-=======
-		Addr:          "127.0.0.1:8080",
-		DataDir:       "data",
-		DB:            "sqlite",
-		RateLimit:     5,
-		RateBurst:     20,
-		MaxBodyBytes:  64 << 10,
-		LogLevel:      "info",
-		LogFormat:     "text",
-		ShutdownGrace: 10 * time.Second,
-		PasswordCost:  11,
-		WSMaxFrame:    16 << 10,
-		WSConnsPerIP:  20,
-		Calibrate:     true,
 
 		EscalationsPerToken:     3,
 		EscalationTokenWindow:   24 * time.Hour,
 		EscalationsPerAddress:   10,
 		EscalationAddressWindow: time.Hour,
->>>>>>> 24616b4 (Escalation limits per visitor token and per address (typed, configurable, on by default), a question before the first escalation, claimed priority marked, admins see and bulk-close escalations by source (migration 0011))
 	}
 }
 
@@ -120,9 +101,7 @@ var envVars = []envSpec{
 	{"COURTDESK_WS_CONNS_PER_IP", func(c *Config, v string) (err error) { c.WSConnsPerIP, err = strconv.Atoi(v); return }},
 	{"COURTDESK_PASSWORD_COST", func(c *Config, v string) (err error) { c.PasswordCost, err = strconv.Atoi(v); return }},
 	{"COURTDESK_CALIBRATE", func(c *Config, v string) (err error) { c.Calibrate, err = strconv.ParseBool(v); return }},
-<<<<<<< HEAD
 	{"COURTDESK_MAX_IMPORT_ARTICLES", func(c *Config, v string) (err error) { c.MaxImportArticles, err = strconv.Atoi(v); return }},
-=======
 	{"COURTDESK_ESCALATIONS_PER_TOKEN", func(c *Config, v string) (err error) { c.EscalationsPerToken, err = strconv.Atoi(v); return }},
 	{"COURTDESK_ESCALATIONS_PER_ADDRESS", func(c *Config, v string) (err error) { c.EscalationsPerAddress, err = strconv.Atoi(v); return }},
 	{"COURTDESK_ESCALATION_TOKEN_WINDOW", func(c *Config, v string) (err error) { c.EscalationTokenWindow, err = time.ParseDuration(v); return }},
@@ -130,7 +109,6 @@ var envVars = []envSpec{
 		c.EscalationAddressWindow, err = time.ParseDuration(v)
 		return
 	}},
->>>>>>> 24616b4 (Escalation limits per visitor token and per address (typed, configurable, on by default), a question before the first escalation, claimed priority marked, admins see and bulk-close escalations by source (migration 0011))
 	{"COURTDESK_MAX_BODY_BYTES", func(c *Config, v string) (err error) { c.MaxBodyBytes, err = strconv.ParseInt(v, 10, 64); return }},
 }
 
@@ -214,10 +192,9 @@ func (c *Config) Validate() error {
 			errs = append(errs, fmt.Errorf("origin %q: must look like https://host[:port]", o))
 		}
 	}
-<<<<<<< HEAD
 	if c.MaxImportArticles < 1 || c.MaxImportArticles > 100_000 {
 		errs = append(errs, errors.New("max import articles must be between 1 and 100000"))
-=======
+	}
 	if c.EscalationsPerToken < 0 || c.EscalationsPerAddress < 0 {
 		errs = append(errs, errors.New("escalation limits must be 0 (off) or positive"))
 	}
@@ -225,7 +202,6 @@ func (c *Config) Validate() error {
 		if w < time.Minute || w > 30*24*time.Hour {
 			errs = append(errs, fmt.Errorf("escalation window %s: must be between 1m and 720h", w))
 		}
->>>>>>> 24616b4 (Escalation limits per visitor token and per address (typed, configurable, on by default), a question before the first escalation, claimed priority marked, admins see and bulk-close escalations by source (migration 0011))
 	}
 	if c.PasswordCost < 4 || c.PasswordCost > 15 {
 		errs = append(errs, errors.New("password cost must be between 4 and 15 (bcrypt)"))
