@@ -153,7 +153,11 @@ func (c *client) fail(replyTo string, err error) {
 		c.sendError(replyTo, "not_found", "未找到对应的消息", nil)
 	case errors.Is(err, knowledge.ErrRateLimited):
 		c.sendError(replyTo, "rate_limited", "发送过于频繁，请稍后再发", nil)
-	case errors.Is(err, knowledge.ErrUnavailable), errors.Is(err, context.DeadlineExceeded):
+	case errors.Is(err, knowledge.ErrUnavailable):
+		// The store could not take the write: nothing of the frame was kept.
+		c.hub.log.Warn("ws: frame failed", "err", err)
+		c.sendError(replyTo, "unavailable", "服务暂时无法保存您的消息，请稍后重新发送", nil)
+	case errors.Is(err, context.DeadlineExceeded):
 		c.hub.log.Warn("ws: frame failed", "conversation", c.conv, "err", err)
 		c.sendError(replyTo, "unavailable", "服务暂时繁忙，请稍后重试；您的消息已保存", nil)
 	default:

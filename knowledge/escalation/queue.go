@@ -404,11 +404,11 @@ func validText(field, text string, maxLen int) error {
 // Reply stores the judge's message in the conversation and marks the ticket answered. Only the
 // judge holding the ticket may reply.
 func (q *Queue) Reply(ctx context.Context, j Judge, id int64, text string) (Done, error) {
-	if err := validText("text", text, MaxReplyLen); err != nil {
-		return Done{}, err
-	}
 	t, err := q.ticketFor(ctx, j, id)
 	if err != nil {
+		return Done{}, err
+	}
+	if err := validText("text", text, MaxReplyLen); err != nil {
 		return Done{}, err
 	}
 	from := []State{StateClaimed, StateAnswered}
@@ -445,12 +445,12 @@ func linkedArticles(text string) []string {
 // Return puts a claimed ticket back in the queue with a reason (kept in the audit trail; the
 // enterprise is told only that another judge will take over).
 func (q *Queue) Return(ctx context.Context, j Judge, id int64, reason string) (Ticket, error) {
-	if err := validText("reason", reason, 500); err != nil {
-		return Ticket{}, err
-	}
 	t, err := q.ticketFor(ctx, j, id)
 	if err != nil {
 		return t, err
+	}
+	if err := validText("reason", reason, 500); err != nil {
+		return Ticket{}, err
 	}
 	from := []State{StateClaimed, StateAnswered}
 	d, err := q.apply(ctx, q.scope(j), t, Transition{TicketID: id, From: from, Owner: q.ownerUnlessAdmin(j), To: StateWaiting,
@@ -469,8 +469,9 @@ func (q *Queue) ownerUnlessAdmin(j Judge) int64 {
 
 // TransferToJudge hands a claimed ticket to a named judge, who must be active and under capacity.
 func (q *Queue) TransferToJudge(ctx context.Context, j Judge, id, toID int64, reason string) (Ticket, error) {
-	if err := validText("reason", reason, 500); err != nil {
-		return Ticket{}, err
+	t, err := q.ticketFor(ctx, j, id)
+	if err != nil {
+		return t, err
 	}
 	to, err := q.st.GetUser(ctx, toID)
 	if err != nil {
@@ -481,9 +482,8 @@ func (q *Queue) TransferToJudge(ctx context.Context, j Judge, id, toID int64, re
 		v.Add("", "to_judge", "只能转交给在岗的法官")
 		return Ticket{}, v
 	}
-	t, err := q.ticketFor(ctx, j, id)
-	if err != nil {
-		return t, err
+	if err := validText("reason", reason, 500); err != nil {
+		return Ticket{}, err
 	}
 	from := []State{StateClaimed, StateAnswered}
 	d, err := q.apply(ctx, q.scope(j), t, Transition{TicketID: id, From: from, Owner: q.ownerUnlessAdmin(j), To: StateClaimed,
@@ -495,8 +495,9 @@ func (q *Queue) TransferToJudge(ctx context.Context, j Judge, id, toID int64, re
 
 // TransferToCourt moves a ticket to another court's queue.
 func (q *Queue) TransferToCourt(ctx context.Context, j Judge, id int64, courtCode, reason string) (Ticket, error) {
-	if err := validText("reason", reason, 500); err != nil {
-		return Ticket{}, err
+	t, err := q.ticketFor(ctx, j, id)
+	if err != nil {
+		return t, err
 	}
 	court, ok := q.courts.Lookup(courtCode)
 	if !ok {
@@ -504,9 +505,8 @@ func (q *Queue) TransferToCourt(ctx context.Context, j Judge, id int64, courtCod
 		v.Add("", "court", "未知法院 %q", courtCode)
 		return Ticket{}, v
 	}
-	t, err := q.ticketFor(ctx, j, id)
-	if err != nil {
-		return t, err
+	if err := validText("reason", reason, 500); err != nil {
+		return Ticket{}, err
 	}
 	from := []State{StateWaiting, StateClaimed, StateAnswered}
 	owner := int64(0)
@@ -523,12 +523,12 @@ func (q *Queue) TransferToCourt(ctx context.Context, j Judge, id int64, courtCod
 // Resolve closes a ticket with a closing message to the enterprise; the conversation returns to the
 // bot and a new question may escalate again.
 func (q *Queue) Resolve(ctx context.Context, j Judge, id int64, closing string) (Ticket, error) {
-	if err := validText("closing", closing, MaxReplyLen); err != nil {
-		return Ticket{}, err
-	}
 	t, err := q.ticketFor(ctx, j, id)
 	if err != nil {
 		return t, err
+	}
+	if err := validText("closing", closing, MaxReplyLen); err != nil {
+		return Ticket{}, err
 	}
 	from := []State{StateClaimed, StateAnswered}
 	d, err := q.apply(ctx, q.scope(j), t, Transition{TicketID: id, From: from, Owner: q.ownerUnlessAdmin(j), To: StateResolved,
@@ -541,15 +541,15 @@ func (q *Queue) Resolve(ctx context.Context, j Judge, id int64, closing string) 
 
 // AddNote records an internal note.
 func (q *Queue) AddNote(ctx context.Context, j Judge, id int64, text string) (Note, error) {
-	if err := validText("text", text, 2000); err != nil {
-		return Note{}, err
-	}
 	t, err := q.ticketFor(ctx, j, id)
 	if err != nil {
 		return Note{}, err
 	}
 	if !j.Admin && (t.ClaimedBy == 0 || t.ClaimedBy != j.ID) {
 		return Note{}, fmt.Errorf("note on ticket %d: %w", id, ErrNotTicketJudge)
+	}
+	if err := validText("text", text, 2000); err != nil {
+		return Note{}, err
 	}
 	return q.st.AddNote(ctx, Note{TicketID: id, AuthorID: j.ID, Author: j.Name, Text: strings.TrimSpace(text), CreatedAt: q.now()})
 }
