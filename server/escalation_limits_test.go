@@ -7,6 +7,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/chromedp/chromedp"
+
 	"github.com/courtdesk/courtdesk/knowledge/escalation"
 )
 
@@ -233,4 +235,30 @@ func TestAdminClosesEscalationsFromOneSource(t *testing.T) {
 		t.Fatalf("bulk close not audited: %v", audit)
 	}
 	_ = a
+}
+
+// On the chat page a visitor may go to a judge before asking anything: the page sends the form's
+// question as the conversation's first question, and the escalation is accepted.
+func TestAskJudgeFirstInBrowser(t *testing.T) {
+	_, srv := testApp(t, nil)
+	ctx := chromium(t)
+	step := stepper(t, ctx)
+	step("open the chat", chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible(`body.online`))
+	step("go to a judge at once",
+		chromedp.Click(`#ask-judge`),
+		chromedp.WaitVisible(`#esc-form`),
+		waitJS(`document.querySelectorAll('#f-city option').length === 15`),
+		chromedp.SendKeys(`#f-company`, "沈阳某机械制造有限公司"),
+		chromedp.SendKeys(`#f-credit`, "91350100M000100Y43"),
+		chromedp.SendKeys(`#f-contact`, "王经理"),
+		chromedp.SendKeys(`#f-mobile`, "13800241234"),
+		chromedp.SetValue(`#f-city`, "210100"),
+		chromedp.SendKeys(`#f-question`, "供货合同对方迟迟不付款，想请法官指导"),
+		chromedp.Click(`#esc-submit`),
+	)
+	step("see 排队中",
+		chromedp.WaitNotVisible(`#escalate-view`),
+		waitJS(`document.querySelector('#status').textContent.includes('排队中')`),
+		waitJS(`[...document.querySelectorAll('.msg')].some(m => m.textContent.includes('迟迟不付款'))`),
+	)
 }
