@@ -262,3 +262,56 @@ func TestAskJudgeFirstInBrowser(t *testing.T) {
 		waitJS(`[...document.querySelectorAll('.msg')].some(m => m.textContent.includes('迟迟不付款'))`),
 	)
 }
+
+// Several tabs of one visitor token escalate at once: one ticket, the rest refused.
+func TestEscalationsOfOneTokenInParallel(t *testing.T) {
+	_, srv := testApp(t, func(c *Config) { c.EscalationsPerToken = 1 })
+	first := dialChat(t, srv, "")
+	token := first.hello().str("token")
+	first.ask("q1", "合同纠纷想请法官看看")
+	const n = 6
+	tabs := make([]*chatConn, n)
+	for i := range tabs {
+		tabs[i] = dialChat(t, srv, "token="+token)
+		tabs[i].hello()
+	}
+	outcomes := make([]string, n)
+	var wg sync.WaitGroup
+	for i, c := range tabs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			id := fmt.Sprintf("tab%d", i)
+			b := fmt.Appendf(nil, `{"type":"escalate","id":%q,"form":%s}`, id, mustJSON(validForm("合同纠纷想请法官看看")))
+			if err := c.conn.WriteMessage(1, b); err != nil {
+				outcomes[i] = err.Error()
+				return
+			}
+			for {
+				f, err := c.read()
+				if err != nil {
+					outcomes[i] = err.Error()
+					return
+				}
+				if f.str("reply_to") == id {
+					outcomes[i] = f.typ() + ":" + f.str("code")
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	acks := 0
+	for _, o := range outcomes {
+		switch o {
+		case "ack:":
+			acks++
+		case "error:conflict", "error:escalation_limit":
+		default:
+			t.Errorf("unexpected outcome %q", o)
+		}
+	}
+	if acks != 1 {
+		t.Fatalf("%d escalations of one token succeeded: %v", acks, outcomes)
+	}
+}
