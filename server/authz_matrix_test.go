@@ -14,16 +14,16 @@ import (
 type policy int
 
 const (
-	public       policy = iota // everyone
-	signedIn                   // any judge or admin session
-	judgeDesk                  // judges and admins
-	ticketScoped               // judges of the ticket's court (others get 404) and admins
-	adminOnly                  // admins; judges get 403
-	judgeMissing               // an unknown path under /api/v1/judge: sign in first, then 404
-	adminMissing               // an unknown path under /api/v1/admin: 401, 403, then 404
-	missing                    // an unknown path: 404 for everyone
-	chatSocketPolicy                 // the enterprise chat socket: everyone upgrades
-	judgeSocketPolicy                // the judge console socket: judges and admins upgrade
+	public            policy = iota // everyone
+	signedIn                        // any judge or admin session
+	judgeDesk                       // judges and admins
+	ticketScoped                    // judges of the ticket's court (others get 404) and admins
+	adminOnly                       // admins; judges get 403
+	judgeMissing                    // an unknown path under /api/v1/judge: sign in first, then 404
+	adminMissing                    // an unknown path under /api/v1/admin: 401, 403, then 404
+	missing                         // an unknown path: 404 for everyone
+	chatSocketPolicy                // the enterprise chat socket: everyone upgrades
+	judgeSocketPolicy               // the judge console socket: judges and admins upgrade
 )
 
 // routePolicies is the one table of who may use what. A route without an entry fails the test, so
@@ -81,7 +81,9 @@ var matrixActors = []actor{
 // expected returns a description of the allowed outcome and whether code fits it.
 func expected(p policy, a actor, code int) (string, bool) {
 	anon := a.login == ""
-	pass := func() (string, bool) { return "allowed (not 401/403, no 5xx)", code < 500 && code != 401 && code != 403 }
+	pass := func() (string, bool) {
+		return "allowed (not 401/403, no 5xx)", code < 500 && code != 401 && code != 403
+	}
 	switch p {
 	case public:
 		return pass()

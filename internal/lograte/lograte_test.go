@@ -20,7 +20,7 @@ func TestFoldsIdenticalRecords(t *testing.T) {
 		log.Error("request failed", "path", "/api/v1/auth/login", "err", fail)
 	}
 	log.Error("request failed", "path", "/api/v1/ask", "err", fail) // another kind: its own line
-	log.Info("http", "status", 503)                                  // below Warn: never folded
+	log.Info("http", "status", 503)                                 // below Warn: never folded
 	log.Info("http", "status", 503)
 	if n := strings.Count(buf.String(), "\n"); n != 4 {
 		t.Fatalf("%d lines, want 4:\n%s", n, buf.String())
