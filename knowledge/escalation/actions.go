@@ -185,4 +185,3 @@ func (q *Queue) AddNote(ctx context.Context, j Judge, id int64, text string) (No
 	}
 	return q.st.AddNote(ctx, Note{TicketID: id, AuthorID: j.ID, Author: j.Name, Text: strings.TrimSpace(text), CreatedAt: q.now()})
 }
-
