@@ -24,6 +24,8 @@ const (
 	missing                         // an unknown path: 404 for everyone
 	chatSocketPolicy                // the enterprise chat socket: everyone upgrades
 	judgeSocketPolicy               // the judge console socket: judges and admins upgrade
+	visitorOnly                     // the public visit API: a visitor token (X-Visitor-Token), no session
+	visitDesk                       // the court's visit desk: judges and admins; the visit service narrows it
 )
 
 // routePolicies is the one table of who may use what. A route without an entry fails the test, so
@@ -57,6 +59,13 @@ var routePolicies = map[string]policy{
 	"GET /api/v1/admin/statutes": adminOnly, "POST /api/v1/admin/statutes/import": adminOnly,
 	"GET /api/v1/admin/citations": adminOnly, "GET /api/v1/admin/legal-flags": adminOnly,
 	"POST /api/v1/admin/legal-flags": adminOnly, "DELETE /api/v1/admin/legal-flags/:id": adminOnly,
+
+	"GET /api/v1/visits/options": public, "GET /api/v1/visits": visitorOnly, "POST /api/v1/visits": visitorOnly,
+	"POST /api/v1/visits/:id/:action": visitorOnly,
+	"GET /api/v1/judge/visits":        visitDesk, "GET /api/v1/judge/visits/:id": visitDesk,
+	"POST /api/v1/judge/visits/:id/:action": visitDesk, "POST /api/v1/judge/visits/:id/suggest": visitDesk,
+	"echo_route_not_found /api/v1/judge/visits":   judgeDesk, // a GET there is the list
+	"echo_route_not_found /api/v1/judge/visits/*": judgeMissing,
 
 	"GET /ws/chat": chatSocketPolicy, "GET /ws/judge": judgeSocketPolicy,
 	"echo_route_not_found /*": missing, "echo_route_not_found /api/v1": missing, "echo_route_not_found /api/v1/*": missing,
@@ -124,6 +133,17 @@ func expected(p policy, a actor, code int) (string, bool) {
 		return "404", code == 404
 	case missing:
 		return "404", code == 404
+	case visitorOnly:
+		if !a.visitor {
+			return "401", code == 401
+		}
+		return pass()
+	case visitDesk:
+		// The visit service answers by court and permission (its own tests); here: a session.
+		if anon {
+			return "401", code == 401
+		}
+		return "allowed (not 401, no 5xx)", code < 500 && code != 401
 	case chatSocketPolicy:
 		return "101", code == 101
 	case judgeSocketPolicy:
@@ -220,6 +240,7 @@ func (b *apiClient) doAs(method, path, token string, visitor bool) int {
 		req.Header.Set("X-CSRF-Token", b.csrf)
 	}
 	if visitor {
+		req.Header.Set("X-Visitor-Token", token)
 		req.Header.Set("Authorization", "Bearer "+token)
 		req.AddCookie(&http.Cookie{Name: "cd_session", Value: token})
 	}
