@@ -17,16 +17,26 @@ import (
 	"github.com/courtdesk/courtdesk/knowledge/store/sqlite"
 )
 
-// readOnlySQLite opens the database file read-only (SQLite's mode=ro): every write fails inside
-// SQLite with SQLITE_READONLY, as on a disk that no longer takes writes.
-type readOnlySQLite struct{ sqlite.Driver }
+// switchableSQLite opens the database like the real driver, with one writer connection the test
+// can later turn read-only (PRAGMA query_only): from then on every write fails inside SQLite with
+// SQLITE_READONLY, as on a disk that no longer takes writes. The service starts normally first,
+// because its start-up writes (seed markers) belong to a healthy store.
+type switchableSQLite struct {
+	sqlite.Driver
+	w *sql.DB
+}
 
-func (readOnlySQLite) Open(ctx context.Context, path string) (*sql.DB, *sql.DB, error) {
-	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=busy_timeout(1000)")
-	if err != nil {
-		return nil, nil, err
+func (d *switchableSQLite) Open(ctx context.Context, path string) (*sql.DB, *sql.DB, error) {
+	w, r, err := d.Driver.Open(ctx, path)
+	d.w = w
+	return w, r, err
+}
+
+// stopWrites makes the single writer connection read-only.
+func (d *switchableSQLite) stopWrites(t *testing.T) {
+	if _, err := d.w.ExecContext(t.Context(), `PRAGMA query_only = 1`); err != nil {
+		t.Fatal(err)
 	}
-	return db, db, db.PingContext(ctx)
 }
 
 // syncBuffer is a log destination shared by the request goroutines.
@@ -55,7 +65,8 @@ func TestStoreThatCannotWrite(t *testing.T) {
 	cfg := *first.cfg
 	first.close()
 
-	st, err := store.Open(t.Context(), readOnlySQLite{}, cfg.dbPath())
+	drv := &switchableSQLite{}
+	st, err := store.Open(t.Context(), drv, cfg.dbPath())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,6 +78,7 @@ func TestStoreThatCannotWrite(t *testing.T) {
 	}
 	srv := httptest.NewServer(a.http)
 	t.Cleanup(func() { srv.Close(); a.close() })
+	drv.stopWrites(t)
 
 	resp, err := http.Get(srv.URL + "/readyz")
 	if err != nil {
