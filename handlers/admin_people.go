@@ -48,6 +48,7 @@ type userRequest struct {
 	Capacity    *int                 `json:"capacity"`
 	Active      *bool                `json:"active"`
 	CanVisits   *bool                `json:"can_visits"`
+	AllCourts   *bool                `json:"all_courts"`
 	Password    string               `json:"password" text:"raw"`
 }
 
@@ -64,6 +65,9 @@ func (s *Server) adminCreateUser(c echo.Context) error {
 	}
 	if req.CanVisits != nil {
 		u.CanVisits = *req.CanVisits
+	}
+	if req.AllCourts != nil {
+		u.AllCourts = *req.AllCourts
 	}
 	if err := u.Validate(); err != nil {
 		return err
@@ -118,6 +122,9 @@ func (s *Server) adminUpdateUser(c echo.Context) error {
 	if req.Capacity != nil {
 		u.Capacity = *req.Capacity
 	}
+	if req.AllCourts != nil {
+		u.AllCourts = *req.AllCourts
+	}
 	if req.Active != nil {
 		if !*req.Active && u.ID == currentUser(c).ID {
 			return apiErr(http.StatusBadRequest, "invalid", "不能停用自己的账号")
@@ -139,6 +146,9 @@ func (s *Server) adminUpdateUser(c echo.Context) error {
 	}
 	if u, err = s.d.Users.UpdateUser(ctx, u); err != nil {
 		return err
+	}
+	if !u.Active && s.d.JudgeHub != nil {
+		s.d.JudgeHub.EndSessions(ctx, u.ID, "") // a deactivated account's open consoles close now
 	}
 	if err := s.d.Users.Audit(ctx, currentUser(c).Username, "user.update", u.Username, ""); err != nil {
 		return err

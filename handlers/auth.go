@@ -19,6 +19,8 @@ type Accounts interface {
 	Login(ctx context.Context, username, password, ip, userAgent string) (string, account.Session, knowledge.User, error)
 	Authenticate(ctx context.Context, token string) (knowledge.User, account.Session, error)
 	Logout(ctx context.Context, token string) error
+	// Verify re-checks a session by id without extending it (open judge sockets).
+	Verify(ctx context.Context, sessionID string) error
 	ChangePassword(ctx context.Context, u knowledge.User, sess account.Session, oldPassword, newPassword string) error
 }
 
@@ -140,6 +142,9 @@ func (s *Server) logout(c echo.Context) error {
 	if ck, err := c.Cookie(SessionCookie); err == nil {
 		if err := s.d.Accounts.Logout(c.Request().Context(), ck.Value); err != nil {
 			return err
+		}
+		if s.d.JudgeHub != nil {
+			s.d.JudgeHub.EndSessions(c.Request().Context(), 0, account.SessionID(ck.Value))
 		}
 	}
 	c.SetCookie(&http.Cookie{Name: SessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode})

@@ -9,6 +9,7 @@ import (
 
 	"github.com/courtdesk/courtdesk/knowledge"
 	"github.com/courtdesk/courtdesk/knowledge/account"
+	"github.com/courtdesk/courtdesk/knowledge/escalation"
 	"github.com/courtdesk/courtdesk/knowledge/visit"
 )
 
@@ -67,12 +68,15 @@ func classify(err error) (int, APIError) {
 	var ve *knowledge.ValidationError
 	var he *echo.HTTPError
 	var te *visit.TransitionError
+	var le *escalation.LimitError
 	switch {
 	case errors.As(err, &te):
 		// The rule that refused the step, so the judge or requester knows why.
 		return http.StatusConflict, APIError{Code: "transition_refused", Message: te.Rule}
 	case errors.As(err, &ec):
 		return ec.status, APIError{Code: ec.code, Message: ec.message}
+	case errors.As(err, &le):
+		return http.StatusTooManyRequests, APIError{Code: "escalation_limit", Message: le.Message()}
 	case errors.As(err, &ve):
 		msg := "输入有误"
 		if len(ve.Fields) > 0 {

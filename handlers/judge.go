@@ -3,12 +3,14 @@ package handlers
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gorilla/websocket"
 	"github.com/labstack/echo/v4"
 
+	"github.com/courtdesk/courtdesk/handlers/ws"
 	"github.com/courtdesk/courtdesk/knowledge"
 	"github.com/courtdesk/courtdesk/knowledge/answer"
 	"github.com/courtdesk/courtdesk/knowledge/conversation"
@@ -18,7 +20,7 @@ import (
 
 // Queue is the judge queue's rules (escalation.Queue implements it).
 type Queue interface {
-	List(ctx context.Context, j escalation.Judge, f escalation.Filter, allCourts bool) ([]escalation.View, error)
+	List(ctx context.Context, j escalation.Judge, f escalation.Filter, allCourts bool) (escalation.Page, error)
 	Get(ctx context.Context, j escalation.Judge, id int64) (escalation.View, []escalation.TicketEvent, []escalation.Note, error)
 	Claim(ctx context.Context, j escalation.Judge, id int64) (escalation.Ticket, error)
 	Reply(ctx context.Context, j escalation.Judge, id int64, text string) (escalation.Done, error)
@@ -27,6 +29,7 @@ type Queue interface {
 	TransferToCourt(ctx context.Context, j escalation.Judge, id int64, court, reason string) (escalation.Ticket, error)
 	Resolve(ctx context.Context, j escalation.Judge, id int64, closing string) (escalation.Ticket, error)
 	AddNote(ctx context.Context, j escalation.Judge, id int64, text string) (escalation.Note, error)
+	ScopeOf(j escalation.Judge) escalation.Scope
 }
 
 // Desk is the judge console's storage beyond the queue rules (the store implements it).
@@ -45,18 +48,33 @@ type Desk interface {
 // JudgeHub serves judge consoles' WebSockets (handlers/ws.Hub implements it).
 type JudgeHub interface {
 	OriginAllowed(r *http.Request) bool
-	ServeJudge(w http.ResponseWriter, r *http.Request, judgeID int64)
+	ServeJudge(w http.ResponseWriter, r *http.Request, s ws.JudgeSession)
+	// EndSessions closes the sockets of a session, or of every session of userID when sessionID
+	// is empty, on every replica.
+	EndSessions(ctx context.Context, userID int64, sessionID string)
 }
 
 func judgeOf(u knowledge.User) escalation.Judge {
 	return escalation.Judge{ID: u.ID, Name: u.DisplayName, Court: u.Court, Specialties: u.Specialties,
-		Capacity: u.Capacity, Admin: u.Role == knowledge.RoleAdmin}
+		Capacity: u.Capacity, Admin: u.Role == knowledge.RoleAdmin, AllCourts: u.AllCourts}
 }
 
-// listTickets is GET /api/v1/judge/tickets?scope=court|all|mine&state=&category=.
+// listTickets is GET /api/v1/judge/tickets?scope=court|all|mine&state=&category=&cursor=&limit=:
+// one page of the queue and the cursor of the next ("" at the end).
 func (s *Server) listTickets(c echo.Context) error {
 	j := judgeOf(currentUser(c))
 	f := escalation.Filter{Specialty: knowledge.Category(c.QueryParam("category"))}
+	var err error
+	if f.After, err = escalation.ParseCursor(c.QueryParam("cursor")); err != nil {
+		return err
+	}
+	if l := c.QueryParam("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 || n > escalation.MaxPageSize {
+			return apiErr(http.StatusBadRequest, "invalid", "limit 须为 1–200")
+		}
+		f.Limit = n
+	}
 	if st := c.QueryParam("state"); st != "" {
 		f.States = []escalation.State{escalation.State(st)}
 	}
@@ -72,14 +90,14 @@ func (s *Server) listTickets(c echo.Context) error {
 			f.Since = time.Now().AddDate(0, 0, -7)
 		}
 	}
-	vs, err := s.d.Queue.List(c.Request().Context(), j, f, all)
+	page, err := s.d.Queue.List(c.Request().Context(), j, f, all)
 	if err != nil {
 		return err
 	}
-	if vs == nil {
-		vs = []escalation.View{}
+	if page.Tickets == nil {
+		page.Tickets = []escalation.View{}
 	}
-	return c.JSON(http.StatusOK, map[string]any{"tickets": vs})
+	return c.JSON(http.StatusOK, page)
 }
 
 // consoleMessage is a conversation message as a judge sees it, with the bot's sources and intent.
@@ -284,6 +302,9 @@ func (s *Server) judgeSocket(c echo.Context) error {
 	if !websocket.IsWebSocketUpgrade(r) {
 		return apiErr(http.StatusBadRequest, "websocket_required", "请使用 WebSocket 连接")
 	}
-	s.d.JudgeHub.ServeJudge(c.Response(), r, currentUser(c).ID)
+	u, sessID := currentUser(c), currentSession(c).ID
+	s.d.JudgeHub.ServeJudge(c.Response(), r, ws.JudgeSession{UserID: u.ID, SessionID: sessID,
+		Scope: s.d.Queue.ScopeOf(judgeOf(u)),
+		Check: func(ctx context.Context) error { return s.d.Accounts.Verify(ctx, sessID) }})
 	return nil
 }

@@ -94,6 +94,10 @@ func (s *Server) routes(e *echo.Echo) {
 		if s.d.Reports != nil {
 			admin.GET("/reports/:name", s.adminReport)
 		}
+		if s.d.Sources != nil {
+			admin.GET("/escalations", s.adminEscalations)
+			admin.POST("/escalations/close", s.adminCloseEscalations)
+		}
 		if s.d.Desk != nil {
 			admin.POST("/canned", s.adminSaveCanned)
 			admin.PUT("/canned/:id", s.adminSaveCanned)

@@ -54,8 +54,10 @@ type Deps struct {
 	// CourtList lets admins maintain the courts and regions.
 	CourtList CourtStore
 	// Queue, Desk and JudgeHub serve the judge console.
-	Queue    Queue
-	Desk     Desk
+	Queue Queue
+	Desk  Desk
+	// Sources lets admins see and close escalations by their source.
+	Sources  EscalationSources
 	JudgeHub JudgeHub
 	// Library, Users, Passwords and Synonyms serve the admin console.
 	Library   Library

@@ -28,7 +28,10 @@ type User struct {
 	Capacity    int        `json:"capacity"`
 	Active      bool       `json:"active"`
 	// CanVisits lets a judge accept, schedule and staff the 法官进企业 requests of their court.
-	CanVisits    bool      `json:"can_visits"`
+	CanVisits bool `json:"can_visits"`
+	// AllCourts lets a judge read and act on every court's tickets; without it a judge works on
+	// their own court's tickets and those transferred to them. Admins always may.
+	AllCourts    bool      `json:"all_courts"`
 	PasswordHash string    `json:"-"`
 	CreatedAt    time.Time `json:"created_at"`
 	UpdatedAt    time.Time `json:"updated_at"`

@@ -47,6 +47,8 @@ func buildChat(cfg *Config, log *slog.Logger, st *store.Store, engine conversati
 	}
 	convs := conversation.New(st, engine, nil, tokens, learn)
 	escs := escalation.New(st, courts, nil, nil)
+	escs.SetLimits(escalation.Limits{PerToken: cfg.EscalationsPerToken, TokenWindow: cfg.EscalationTokenWindow,
+		PerAddress: cfg.EscalationsPerAddress, AddressWindow: cfg.EscalationAddressWindow}, secret)
 	wcfg := ws.DefaultConfig()
 	wcfg.Origins = cfg.AllowedOrigins()
 	wcfg.MaxFrameBytes = cfg.WSMaxFrame

@@ -292,6 +292,7 @@ func TestChatEscalationIntake(t *testing.T) {
 	// A second enterprise in Shenyang with a normal matter queues behind the urgent one.
 	d := dialChat(t, srv, "")
 	d.hello()
+	d.ask("q1", "合同纠纷想请法官看看") // a conversation escalates after a question (issue 12)
 	d.send(map[string]any{"type": "escalate", "id": "x", "form": validForm("合同纠纷想请法官看看")})
 	if ack := d.untilType("ack"); ack.num("position") != 2 {
 		t.Fatalf("second ticket position = %v", ack)

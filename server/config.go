@@ -36,6 +36,13 @@ type Config struct {
 	WSConnsPerIP  int           // chat WebSocket connections per client address; lifted with RateLimit 0
 	// MaxImportArticles caps the articles of one import (admin console or CLI).
 	MaxImportArticles int
+	// EscalationsPerToken and EscalationsPerAddress limit escalations per visitor token
+	// (conversation) and per client address within their windows; 0 switches one off. They are
+	// not lifted by RateLimit 0: a flood of escalations buries the judges' queue, not the CPU.
+	EscalationsPerToken     int
+	EscalationTokenWindow   time.Duration
+	EscalationsPerAddress   int
+	EscalationAddressWindow time.Duration
 	// Calibrate refits the answer confidence in the background after start and after every
 	// change to the articles; off, the calibration fitted on the seed (built in) serves.
 	Calibrate bool
@@ -58,6 +65,11 @@ func DefaultConfig() Config {
 		WSConnsPerIP:      20,
 		MaxImportArticles: 2000,
 		Calibrate:         true,
+
+		EscalationsPerToken:     3,
+		EscalationTokenWindow:   24 * time.Hour,
+		EscalationsPerAddress:   10,
+		EscalationAddressWindow: time.Hour,
 	}
 }
 
@@ -90,6 +102,13 @@ var envVars = []envSpec{
 	{"COURTDESK_PASSWORD_COST", func(c *Config, v string) (err error) { c.PasswordCost, err = strconv.Atoi(v); return }},
 	{"COURTDESK_CALIBRATE", func(c *Config, v string) (err error) { c.Calibrate, err = strconv.ParseBool(v); return }},
 	{"COURTDESK_MAX_IMPORT_ARTICLES", func(c *Config, v string) (err error) { c.MaxImportArticles, err = strconv.Atoi(v); return }},
+	{"COURTDESK_ESCALATIONS_PER_TOKEN", func(c *Config, v string) (err error) { c.EscalationsPerToken, err = strconv.Atoi(v); return }},
+	{"COURTDESK_ESCALATIONS_PER_ADDRESS", func(c *Config, v string) (err error) { c.EscalationsPerAddress, err = strconv.Atoi(v); return }},
+	{"COURTDESK_ESCALATION_TOKEN_WINDOW", func(c *Config, v string) (err error) { c.EscalationTokenWindow, err = time.ParseDuration(v); return }},
+	{"COURTDESK_ESCALATION_ADDRESS_WINDOW", func(c *Config, v string) (err error) {
+		c.EscalationAddressWindow, err = time.ParseDuration(v)
+		return
+	}},
 	{"COURTDESK_MAX_BODY_BYTES", func(c *Config, v string) (err error) { c.MaxBodyBytes, err = strconv.ParseInt(v, 10, 64); return }},
 }
 
@@ -175,6 +194,14 @@ func (c *Config) Validate() error {
 	}
 	if c.MaxImportArticles < 1 || c.MaxImportArticles > 100_000 {
 		errs = append(errs, errors.New("max import articles must be between 1 and 100000"))
+	}
+	if c.EscalationsPerToken < 0 || c.EscalationsPerAddress < 0 {
+		errs = append(errs, errors.New("escalation limits must be 0 (off) or positive"))
+	}
+	for _, w := range []time.Duration{c.EscalationTokenWindow, c.EscalationAddressWindow} {
+		if w < time.Minute || w > 30*24*time.Hour {
+			errs = append(errs, fmt.Errorf("escalation window %s: must be between 1m and 720h", w))
+		}
 	}
 	if c.PasswordCost < 4 || c.PasswordCost > 15 {
 		errs = append(errs, errors.New("password cost must be between 4 and 15 (bcrypt)"))

@@ -9,6 +9,9 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"time"
+
+	"github.com/courtdesk/courtdesk/internal/lograte"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -113,10 +116,35 @@ func newLogger(cfg *Config, w io.Writer) *slog.Logger {
 	var lvl slog.Level
 	_ = lvl.UnmarshalText([]byte(cfg.LogLevel))
 	opts := &slog.HandlerOptions{Level: lvl}
+	var h slog.Handler = slog.NewTextHandler(w, opts)
 	if cfg.LogFormat == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
+		h = slog.NewJSONHandler(w, opts)
 	}
-	return slog.New(slog.NewTextHandler(w, opts))
+	// Identical warnings and errors are written once a minute with a count: a failing store makes
+	// every request fail alike, and one line says as much as thousands.
+	return slog.New(lograte.New(h, logFoldInterval, nil))
+}
+
+// logFoldInterval is how long identical warnings and errors are folded into one line.
+const logFoldInterval = time.Minute
+
+// flushLogCounts writes the counts of folded log records once an interval until ctx ends.
+func flushLogCounts(ctx context.Context, log *slog.Logger) {
+	h, ok := log.Handler().(*lograte.Handler)
+	if !ok {
+		return
+	}
+	t := time.NewTicker(logFoldInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			h.Flush(context.Background())
+			return
+		case <-t.C:
+			h.Flush(ctx)
+		}
+	}
 }
 
 func cmdVersion(_ context.Context, e *env, args []string) error {

@@ -45,6 +45,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	go a.sweepClaims(ctx, time.Minute)
+	go flushLogCounts(ctx, log)
 	select {
 	case err := <-errc:
 		if !errors.Is(err, http.ErrServerClosed) {

@@ -335,10 +335,11 @@ func TestTicketCategoryFromTheIntake(t *testing.T) {
 		t.Fatalf("enforcement chosen without impact facts: %v", f)
 	}
 
-	views, err := a.chat.queue.List(context.Background(), escalation.Judge{Admin: true}, escalation.Filter{}, true)
+	page, err := a.chat.queue.List(context.Background(), escalation.Judge{Admin: true}, escalation.Filter{}, true)
 	if err != nil {
 		t.Fatal(err)
 	}
+	views := page.Tickets
 	got := map[knowledge.Category]knowledge.Category{}
 	for _, v := range views {
 		got[v.Intake.Category] = v.Specialty

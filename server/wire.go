@@ -54,7 +54,6 @@ func openStore(ctx context.Context, cfg *Config) (*store.Store, error) {
 
 // build wires store → seed → admin → index → engine → HTTP. Every dependency is visible here.
 func build(ctx context.Context, cfg *Config, log *slog.Logger, out io.Writer) (*app, error) {
-	start := time.Now()
 	if err := ensureDir(cfg.DataDir); err != nil {
 		return nil, err
 	}
@@ -62,6 +61,12 @@ func build(ctx context.Context, cfg *Config, log *slog.Logger, out io.Writer) (*
 	if err != nil {
 		return nil, err
 	}
+	return buildOn(ctx, cfg, log, out, st)
+}
+
+// buildOn wires the service on an open store, which it owns from here on.
+func buildOn(ctx context.Context, cfg *Config, log *slog.Logger, out io.Writer, st *store.Store) (*app, error) {
+	start := time.Now()
 	a := &app{cfg: cfg, log: log, store: st, lib: library.New(st, nil)}
 	fail := func(err error) (*app, error) { a.close(); return nil, err }
 
@@ -124,8 +129,9 @@ func build(ctx context.Context, cfg *Config, log *slog.Logger, out io.Writer) (*
 		Metrics:  metrics,
 		Web:      web.FS(),
 		Ready: map[string]func(context.Context) error{
-			"store": st.Ping,
-			"index": ix.Ready,
+			"store":       st.Ping,
+			"store_write": st.Writable,
+			"index":       ix.Ready,
 		},
 		Limits: handlers.Limits{MaxBodyBytes: cfg.MaxBodyBytes, RateLimit: cfg.RateLimit, RateBurst: cfg.RateBurst,
 			MaxImportArticles: cfg.MaxImportArticles},
@@ -138,6 +144,7 @@ func build(ctx context.Context, cfg *Config, log *slog.Logger, out io.Writer) (*
 		HSTS:      strings.HasPrefix(strings.ToLower(cfg.PublicURL), "https://"),
 		Hub:       a.chat.hub,
 		Queue:     a.chat.queue,
+		Sources:   a.chat.queue,
 		Calendar:  calendarSettings{st: st, queue: a.chat.queue},
 		CourtList: courtSettings{st: st, courts: a.chat.courts},
 		Reports:   report.New(st, a.chat.queue.Calendar, escalation.DefaultPolicy().FirstResponse, ix.TopicTerms),

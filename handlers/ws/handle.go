@@ -6,6 +6,7 @@ import (
 
 	"github.com/courtdesk/courtdesk/knowledge"
 	"github.com/courtdesk/courtdesk/knowledge/conversation"
+	"github.com/courtdesk/courtdesk/knowledge/escalation"
 )
 
 // handle runs one decoded client frame. Problems with the frame are answered with a typed error
@@ -115,7 +116,7 @@ func (c *client) choose(id, question, slug string) {
 func (c *client) escalate(f inFrame) {
 	ctx, cancel := c.ctx()
 	defer cancel()
-	e, err := c.hub.esc.Escalate(ctx, c.conv, f.ID, *f.Form)
+	e, err := c.hub.esc.Escalate(ctx, c.conv, f.ID, *f.Form, escalation.Source{Addr: c.ip})
 	if err != nil {
 		c.fail(f.ID, err)
 		return
@@ -132,7 +133,12 @@ func (c *client) sendError(replyTo, code, msg string, fields []knowledge.FieldEr
 // fail turns a domain error into a typed error frame; unexpected errors are logged here, once.
 func (c *client) fail(replyTo string, err error) {
 	var ve *knowledge.ValidationError
+	var le *escalation.LimitError
 	switch {
+	case errors.As(err, &le):
+		c.sendError(replyTo, "escalation_limit", le.Message(), nil)
+	case errors.Is(err, escalation.ErrQuestionFirst):
+		c.sendError(replyTo, "question_first", "请先在对话框中简要描述您的问题，智能助手答复后即可转交法官。", nil)
 	case errors.As(err, &ve):
 		msg := "输入有误"
 		if len(ve.Fields) > 0 {
@@ -147,7 +153,11 @@ func (c *client) fail(replyTo string, err error) {
 		c.sendError(replyTo, "not_found", "未找到对应的消息", nil)
 	case errors.Is(err, knowledge.ErrRateLimited):
 		c.sendError(replyTo, "rate_limited", "发送过于频繁，请稍后再发", nil)
-	case errors.Is(err, knowledge.ErrUnavailable), errors.Is(err, context.DeadlineExceeded):
+	case errors.Is(err, knowledge.ErrUnavailable):
+		// The store could not take the write: nothing of the frame was kept.
+		c.hub.log.Warn("ws: frame failed", "err", err)
+		c.sendError(replyTo, "unavailable", "服务暂时无法保存您的消息，请稍后重新发送", nil)
+	case errors.Is(err, context.DeadlineExceeded):
 		c.hub.log.Warn("ws: frame failed", "conversation", c.conv, "err", err)
 		c.sendError(replyTo, "unavailable", "服务暂时繁忙，请稍后重试；您的消息已保存", nil)
 	default:

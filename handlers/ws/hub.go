@@ -37,7 +37,7 @@ type Conversations interface {
 
 // Escalations is what the hub needs of escalation.Service.
 type Escalations interface {
-	Escalate(ctx context.Context, conversationID, clientID string, f escalation.Form) (escalation.Escalated, error)
+	Escalate(ctx context.Context, conversationID, clientID string, f escalation.Form, src escalation.Source) (escalation.Escalated, error)
 }
 
 // Config holds the limits. Zero values of the rate fields switch those limits off.
@@ -84,8 +84,8 @@ type Hub struct {
 	byConv map[string]map[*client]struct{}
 	// byJudge is reserved for chat clients opened by judges; judge consoles are in judges.
 	byJudge map[int64]map[*client]struct{}
-	// judges are the judge consoles connected to this replica; every queue and conversation event
-	// reaches them (judges are few, and the console filters what it shows).
+	// judges are the judge consoles connected to this replica; each is signalled the events of the
+	// tickets its judge may see, and closed when its session ends.
 	judges    map[*judgeConn]struct{}
 	perIP     map[string]int
 	closed    bool
@@ -172,12 +172,25 @@ func (h *Hub) Notify(ctx context.Context, ev conversation.Event) {
 	}
 }
 
+// EndSessions closes, on every replica, the console sockets of one session, or of every session
+// of the account when sessionID is empty (deactivation).
+func (h *Hub) EndSessions(ctx context.Context, userID int64, sessionID string) {
+	h.Notify(ctx, conversation.Event{Kind: conversation.EventSessionEnded, Owner: userID, Session: sessionID})
+}
+
 // deliver runs on the bus's goroutine: it only flags clients, never blocks on one.
 func (h *Hub) deliver(ev conversation.Event) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	for j := range h.judges {
-		j.signal(ev)
+		switch {
+		case ev.Kind == conversation.EventSessionEnded:
+			if j.endsWith(ev) {
+				j.end()
+			}
+		case j.visible(ev):
+			j.signal(ev)
+		}
 	}
 	switch ev.Kind {
 	case conversation.EventMessages:

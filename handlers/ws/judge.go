@@ -1,14 +1,18 @@
 package ws
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"sync"
 	"time"
 
 	"github.com/gorilla/websocket"
 
+	"github.com/courtdesk/courtdesk/knowledge"
 	"github.com/courtdesk/courtdesk/knowledge/conversation"
+	"github.com/courtdesk/courtdesk/knowledge/escalation"
 )
 
 // judgeConn is a judge console's live connection. It carries signals only: "the queue changed",
@@ -18,6 +22,9 @@ type judgeConn struct {
 	hub     *Hub
 	conn    *websocket.Conn
 	judgeID int64
+	session string           // the session that opened the socket; the socket ends with it
+	scope   escalation.Scope // the tickets this judge may see; nothing else is signalled
+	check   func(context.Context) error
 
 	mu      sync.Mutex
 	queue   bool
@@ -42,6 +49,40 @@ type consoleFrame struct {
 // maxPendingConvs bounds what a slow console can make the hub hold: past it, one "queue" signal
 // (reload everything) replaces the per-conversation ones.
 const maxPendingConvs = 256
+
+// JudgeSession is the signed-in judge a console socket serves.
+type JudgeSession struct {
+	UserID    int64
+	SessionID string
+	Scope     escalation.Scope
+	// Check re-validates the session without extending it; an error matching
+	// knowledge.ErrUnauthorized ends the socket. It runs before every delivery and every ping.
+	Check func(context.Context) error
+}
+
+// CloseSessionEnded is the close code of a console socket whose session ended: the console goes
+// to the login page instead of reconnecting.
+const CloseSessionEnded = websocket.ClosePolicyViolation
+
+// visible reports whether the event concerns a ticket this judge may see. Events without a court
+// and judge (bot-only conversations) reach no judge.
+func (j *judgeConn) visible(ev conversation.Event) bool {
+	if ev.Court == "" && ev.Owner == 0 {
+		return false
+	}
+	return j.scope.Sees(ev.Court, ev.Owner)
+}
+
+// endsWith reports whether a session-ended event is about this socket's session.
+func (j *judgeConn) endsWith(ev conversation.Event) bool {
+	if ev.Session != "" {
+		return ev.Session == j.session
+	}
+	return ev.Owner != 0 && ev.Owner == j.judgeID
+}
+
+// end closes the socket because its session is over.
+func (j *judgeConn) end() { j.stop(CloseSessionEnded) }
 
 func (j *judgeConn) signal(ev conversation.Event) {
 	j.mu.Lock()
@@ -71,13 +112,17 @@ func (j *judgeConn) stop(code int) {
 
 // ServeJudge upgrades an authenticated judge's request. The caller has checked the session and
 // the origin.
-func (h *Hub) ServeJudge(w http.ResponseWriter, r *http.Request, judgeID int64) {
+func (h *Hub) ServeJudge(w http.ResponseWriter, r *http.Request, s JudgeSession) {
 	conn, err := h.up.Upgrade(w, r, nil)
 	if err != nil {
 		return // the upgrader has answered the request
 	}
-	j := &judgeConn{hub: h, conn: conn, judgeID: judgeID, convs: map[string]int64{},
-		wake: make(chan struct{}, 1), done: make(chan struct{}), readDone: make(chan struct{})}
+	check := s.Check
+	if check == nil {
+		check = func(context.Context) error { return nil }
+	}
+	j := &judgeConn{hub: h, conn: conn, judgeID: s.UserID, session: s.SessionID, scope: s.Scope, check: check,
+		convs: map[string]int64{}, wake: make(chan struct{}, 1), done: make(chan struct{}), readDone: make(chan struct{})}
 	h.mu.Lock()
 	if h.closed {
 		h.mu.Unlock()
@@ -121,6 +166,18 @@ func (j *judgeConn) readPump() {
 	}
 }
 
+// alive re-validates the session; a session that ended (logged out elsewhere, expired, account
+// deactivated) ends the socket. A store that cannot answer keeps it: that is not the judge's doing.
+func (j *judgeConn) alive() bool {
+	ctx, cancel := context.WithTimeout(context.Background(), j.hub.cfg.WriteWait)
+	defer cancel()
+	if err := j.check(ctx); errors.Is(err, knowledge.ErrUnauthorized) {
+		j.end()
+		return false
+	}
+	return true
+}
+
 func (j *judgeConn) writePump() {
 	ping := time.NewTicker(j.hub.cfg.PongWait * 9 / 10)
 	defer ping.Stop()
@@ -129,28 +186,43 @@ func (j *judgeConn) writePump() {
 		_ = j.conn.SetWriteDeadline(time.Now().Add(j.hub.cfg.WriteWait))
 		return j.conn.WriteMessage(websocket.TextMessage, b) == nil
 	}
+	goodbye := func() {
+		if j.closeCode == websocket.CloseServiceRestart {
+			write(consoleFrame{Type: "unavailable"})
+		}
+		if j.closeCode != 0 {
+			reason := "service restart"
+			if j.closeCode == CloseSessionEnded {
+				reason = "session ended"
+			}
+			_ = j.conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(j.closeCode, reason),
+				time.Now().Add(j.hub.cfg.WriteWait))
+			// The read pump sees the console's answering close frame, or gives up after the grace.
+			_ = j.conn.SetReadDeadline(time.Now().Add(closeGrace))
+			<-j.readDone
+		}
+	}
 	if !write(consoleFrame{Type: "hello", JudgeID: j.judgeID}) {
 		return
 	}
 	for {
 		select {
 		case <-j.done:
-			if j.closeCode == websocket.CloseServiceRestart {
-				write(consoleFrame{Type: "unavailable"})
-			}
-			if j.closeCode != 0 {
-				_ = j.conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(j.closeCode, "service restart"),
-					time.Now().Add(j.hub.cfg.WriteWait))
-				// The read pump sees the console's answering close frame, or gives up after the grace.
-				_ = j.conn.SetReadDeadline(time.Now().Add(closeGrace))
-				<-j.readDone
-			}
+			goodbye()
 			return
 		case <-ping.C:
+			if !j.alive() {
+				goodbye()
+				return
+			}
 			if j.conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(j.hub.cfg.WriteWait)) != nil {
 				return
 			}
 		case <-j.wake:
+			if !j.alive() {
+				goodbye()
+				return
+			}
 			j.mu.Lock()
 			queue, convs := j.queue, j.convs
 			j.queue, j.convs = false, map[string]int64{}

@@ -210,6 +210,31 @@ func (s *Service) Authenticate(ctx context.Context, token string) (knowledge.Use
 	return u, sess, nil
 }
 
+// Verify re-checks a live session by its id without extending it: a judge's open socket must not
+// keep an idle session alive. It fails with knowledge.ErrUnauthorized once the session is gone,
+// expired or its account deactivated.
+func (s *Service) Verify(ctx context.Context, sessionID string) error {
+	sess, err := s.st.GetSession(ctx, sessionID)
+	if errors.Is(err, knowledge.ErrNotFound) {
+		return fmt.Errorf("session ended: %w", knowledge.ErrUnauthorized)
+	}
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	if now.After(sess.ExpiresAt) || now.Sub(sess.LastSeen) > s.pol.IdleTimeout {
+		return fmt.Errorf("session expired: %w", knowledge.ErrUnauthorized)
+	}
+	u, err := s.st.GetUser(ctx, sess.UserID)
+	if errors.Is(err, knowledge.ErrNotFound) || err == nil && !u.Active {
+		return fmt.Errorf("account unavailable: %w", knowledge.ErrUnauthorized)
+	}
+	return err
+}
+
+// SessionID is the id under which the session of a cookie token is stored.
+func SessionID(token string) string { return hashToken(token) }
+
 // CheckCSRF compares a request's token with the session's in constant time.
 func CheckCSRF(sess Session, got string) error {
 	if got == "" || subtle.ConstantTimeCompare([]byte(sess.CSRF), []byte(got)) != 1 {

@@ -15,6 +15,9 @@ const (
 	EventStatus EventKind = "status"
 	// EventQueue: the judge queue of Court changed, so every waiting position there may have moved.
 	EventQueue EventKind = "queue"
+	// EventSessionEnded: a judge's or admin's session ended (logout, deactivation, password reset);
+	// the live sockets it opened are closed on every replica.
+	EventSessionEnded EventKind = "session_ended"
 )
 
 // Event is a change announcement. It is small and self-contained so that a bus between replicas
@@ -23,7 +26,14 @@ type Event struct {
 	Kind           EventKind `json:"kind"`
 	ConversationID string    `json:"conversation_id,omitempty"`
 	Seq            int64     `json:"seq,omitempty"`
-	Court          string    `json:"court,omitempty"`
+	// Court and Owner are the court code and judge of the conversation's open ticket, when it has
+	// one: a judge's console is told only of tickets that judge may see. An event without a court
+	// (a bot-only conversation) reaches no judge.
+	Court string `json:"court,omitempty"`
+	Owner int64  `json:"owner,omitempty"`
+	// Session, with Kind EventSessionEnded, is the ended session's id; empty ends every session of
+	// the account Owner.
+	Session string `json:"session,omitempty"`
 }
 
 // Notifier announces events to every replica. It is called after the change is committed; a lost

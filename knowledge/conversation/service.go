@@ -37,6 +37,9 @@ type Appended struct {
 	Message   Message
 	Duplicate bool
 	Reopened  bool
+	// Court and Owner are the court code and judge of the open ticket the message went to, if any.
+	Court string
+	Owner int64
 }
 
 // Learner collects candidate phrasings from use for an admin to review (library.Library
@@ -178,7 +181,7 @@ func (s *Service) Post(ctx context.Context, conversationID, clientID, text strin
 		return Posted{}, fmt.Errorf("message id %q is already used by another kind of message: %w", clientID, knowledge.ErrConflict)
 	}
 	if !ap.Duplicate {
-		s.notify.Notify(ctx, Event{Kind: EventMessages, ConversationID: conversationID, Seq: ap.Message.Seq})
+		s.notify.Notify(ctx, Event{Kind: EventMessages, ConversationID: conversationID, Seq: ap.Message.Seq, Court: ap.Court, Owner: ap.Owner})
 	}
 	if ap.Reopened {
 		s.notify.Notify(ctx, Event{Kind: EventStatus, ConversationID: conversationID})
@@ -235,7 +238,7 @@ func (s *Service) store(ctx context.Context, q Message, res answer.Result) (Mess
 		return Message{}, err
 	}
 	if !ap.Duplicate {
-		s.notify.Notify(ctx, Event{Kind: EventMessages, ConversationID: q.ConversationID, Seq: ap.Message.Seq})
+		s.notify.Notify(ctx, Event{Kind: EventMessages, ConversationID: q.ConversationID, Seq: ap.Message.Seq, Court: ap.Court, Owner: ap.Owner})
 	}
 	return ap.Message, nil
 }
@@ -309,7 +312,7 @@ func (s *Service) PostJudgeMessage(ctx context.Context, conversationID string, j
 	if err != nil {
 		return Message{}, err
 	}
-	s.notify.Notify(ctx, Event{Kind: EventMessages, ConversationID: conversationID, Seq: ap.Message.Seq})
+	s.notify.Notify(ctx, Event{Kind: EventMessages, ConversationID: conversationID, Seq: ap.Message.Seq, Court: ap.Court, Owner: ap.Owner})
 	return ap.Message, nil
 }
 

@@ -46,6 +46,10 @@ type Ticket struct {
 	FirstResponseAt time.Time `json:"first_response_at,omitzero"`
 	// LastReplyAt is the judge's latest reply; a claim with none since it was made can lapse.
 	LastReplyAt time.Time `json:"last_reply_at,omitzero"`
+	// SourceAddr is the keyed hash of the client address the escalation came from, SourceNet that
+	// address truncated to its network (see Sources). Admins see them; judges do not.
+	SourceAddr string `json:"-"`
+	SourceNet  string `json:"-"`
 }
 
 // Store is the persistence escalation needs; knowledge/store implements it.
@@ -55,7 +59,12 @@ type Store interface {
 	// CreateTicket inserts the ticket, moves the conversation to waiting and appends the notice,
 	// all in one transaction. A conversation already waiting or with a judge gives
 	// knowledge.ErrConflict. A resent ClientID returns the ticket it created, with Duplicate set.
-	CreateTicket(ctx context.Context, t Ticket, notice conversation.Message) (Created, error)
+	// Each quota is checked in the same transaction, under a lock on its key; one that is full
+	// refuses with a *LimitError. A resend of the same frame is no new escalation and is not
+	// counted.
+	CreateTicket(ctx context.Context, t Ticket, notice conversation.Message, quotas ...Quota) (Created, error)
+	// HasQuestion reports whether the conversation holds an enterprise message.
+	HasQuestion(ctx context.Context, conversationID string) (bool, error)
 	// QueuePosition is the 1-based place of a waiting ticket in its court's queue.
 	QueuePosition(ctx context.Context, ticketID int64) (int, error)
 }
@@ -69,11 +78,13 @@ type Created struct {
 
 // Service creates tickets.
 type Service struct {
-	st     Store
-	courts *Courts
-	notify conversation.Notifier
-	now    func() time.Time
-	search answer.Searcher // finds the category of a question the enterprise did not classify
+	st      Store
+	courts  *Courts
+	notify  conversation.Notifier
+	now     func() time.Time
+	search  answer.Searcher // finds the category of a question the enterprise did not classify
+	limits  Limits
+	sources *Sources
 }
 
 // New builds the service. now may be nil for time.Now.
@@ -84,7 +95,12 @@ func New(st Store, courts *Courts, notify conversation.Notifier, now func() time
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{st: st, courts: courts, notify: notify, now: now}
+	return &Service{st: st, courts: courts, notify: notify, now: now, limits: DefaultLimits(), sources: NewSources(nil)}
+}
+
+// SetLimits sets the escalation limits and the secret that keys the stored address hashes.
+func (s *Service) SetLimits(l Limits, secret []byte) {
+	s.limits, s.sources = l, NewSources(secret)
 }
 
 // SetNotifier attaches the notifier once the hub exists.
@@ -132,9 +148,19 @@ type Escalated struct {
 // Escalate validates the form and puts the conversation in its court's queue. The reason comes
 // from the conversation's latest answer unless the form names one; the specialty is the category
 // the enterprise chose, else the one the search finds for the question.
-func (s *Service) Escalate(ctx context.Context, conversationID, clientID string, f Form) (Escalated, error) {
+//
+// A conversation without a question cannot escalate (ErrQuestionFirst), and the limits apply per
+// conversation (visitor token) and per source address (*LimitError).
+func (s *Service) Escalate(ctx context.Context, conversationID, clientID string, f Form, src Source) (Escalated, error) {
 	if err := conversation.ValidateClientID(clientID); err != nil {
 		return Escalated{}, err
+	}
+	asked, err := s.st.HasQuestion(ctx, conversationID)
+	if err != nil {
+		return Escalated{}, err
+	}
+	if !asked {
+		return Escalated{}, ErrQuestionFirst
 	}
 	last, err := s.st.LastAnswer(ctx, conversationID)
 	switch {
@@ -164,10 +190,17 @@ func (s *Service) Escalate(ctx context.Context, conversationID, clientID string,
 	now := s.now()
 	t := Ticket{ConversationID: conversationID, State: StateWaiting, Priority: f.Priority(specialty, now),
 		CourtCode: court.Code, Court: court.Court, Specialty: specialty, Reason: f.Reason, Intake: f,
-		ClientID: clientID}
+		ClientID: clientID, SourceAddr: s.sources.Hash(src.Addr), SourceNet: Network(src.Addr)}
+	var quotas []Quota
+	if l := s.limits; l.PerToken > 0 {
+		quotas = append(quotas, Quota{Kind: QuotaToken, Key: conversationID, Max: l.PerToken, Since: now.Add(-l.TokenWindow), Window: l.TokenWindow})
+	}
+	if l := s.limits; l.PerAddress > 0 && t.SourceAddr != "" {
+		quotas = append(quotas, Quota{Kind: QuotaAddress, Key: t.SourceAddr, Max: l.PerAddress, Since: now.Add(-l.AddressWindow), Window: l.AddressWindow})
+	}
 	notice := conversation.Message{ConversationID: conversationID, Kind: conversation.KindSystem, ClientID: clientID,
 		Text: fmt.Sprintf("您的问题已转交%s，正在排队等待法官接手。法官接手前，您在这里的留言都会一并转给法官。", court.Court)}
-	c, err := s.st.CreateTicket(ctx, t, notice)
+	c, err := s.st.CreateTicket(ctx, t, notice, quotas...)
 	if err != nil {
 		return Escalated{}, err
 	}
@@ -176,9 +209,10 @@ func (s *Service) Escalate(ctx context.Context, conversationID, clientID string,
 		return Escalated{}, err
 	}
 	if !c.Duplicate {
-		s.notify.Notify(ctx, conversation.Event{Kind: conversation.EventMessages, ConversationID: conversationID, Seq: c.Notice.Seq})
-		s.notify.Notify(ctx, conversation.Event{Kind: conversation.EventStatus, ConversationID: conversationID})
-		s.notify.Notify(ctx, conversation.Event{Kind: conversation.EventQueue, Court: c.Ticket.CourtCode})
+		court := c.Ticket.CourtCode
+		s.notify.Notify(ctx, conversation.Event{Kind: conversation.EventMessages, ConversationID: conversationID, Seq: c.Notice.Seq, Court: court})
+		s.notify.Notify(ctx, conversation.Event{Kind: conversation.EventStatus, ConversationID: conversationID, Court: court})
+		s.notify.Notify(ctx, conversation.Event{Kind: conversation.EventQueue, Court: court})
 	}
 	return Escalated{Ticket: c.Ticket, Notice: c.Notice, Position: pos, Duplicate: c.Duplicate}, nil
 }

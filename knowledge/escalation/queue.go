@@ -4,13 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"slices"
-	"sort"
 	"strings"
 	"sync/atomic"
 	"time"
-	"unicode/utf8"
 
 	"github.com/courtdesk/courtdesk/knowledge"
 	"github.com/courtdesk/courtdesk/knowledge/conversation"
@@ -86,6 +83,7 @@ type Judge struct {
 	Specialties []knowledge.Category
 	Capacity    int
 	Admin       bool
+	AllCourts   bool // granted by an admin: every court's tickets
 }
 
 // Filter selects tickets for the console.
@@ -96,6 +94,10 @@ type Filter struct {
 	Specialty knowledge.Category
 	Since     time.Time // created at or after
 	Limit     int
+	// Match lists the judge's specialties: tickets of these come first.
+	Match []knowledge.Category
+	// After continues the list past this position (nil: from the start).
+	After *Cursor
 }
 
 // Transition is one state change requested of the store. The store applies it in one
@@ -115,6 +117,8 @@ type Transition struct {
 	Event     TicketEvent
 	Capacity  int // when > 0, ClaimedBy may hold at most this many open tickets after the change
 	FirstResp bool
+	// Scope, when set, is the acting judge's: the store applies the change only to a ticket in it.
+	Scope *Scope
 }
 
 // Done is what the store did.
@@ -134,7 +138,10 @@ type QueueStore interface {
 	// StaleClaims lists claimed tickets whose judge has not replied since claimedBefore.
 	StaleClaims(ctx context.Context, claimedBefore time.Time) ([]Ticket, error)
 	GetUser(ctx context.Context, id int64) (knowledge.User, error)
+	SourceStore
 }
+
+func isConflict(err error) bool { return errors.Is(err, knowledge.ErrConflict) }
 
 // Policy holds the time targets, in working time.
 type Policy struct {
@@ -201,6 +208,9 @@ type View struct {
 	Mine         bool          `json:"mine"`
 	Matches      bool          `json:"matches_specialty"`
 	JudgeName    string        `json:"judge_name,omitempty"`
+	// PriorityBasis says where the priority came from: ClaimedPriority when the enterprise's own,
+	// unchecked facts raised it above normal.
+	PriorityBasis string `json:"priority_basis,omitempty"`
 }
 
 func (q *Queue) view(t Ticket, j Judge) View {
@@ -213,6 +223,10 @@ func (q *Queue) view(t Ticket, j Judge) View {
 		Waiting: cal.Working(t.CreatedAt, end), Deadline: cal.Add(t.CreatedAt, q.pol.FirstResponse),
 		Mine: t.ClaimedBy != 0 && t.ClaimedBy == j.ID}
 	v.Overdue = t.State.Open() && v.Waiting > q.pol.FirstResponse
+	if t.Priority > PriorityNormal {
+		v.PriorityBasis = ClaimedPriority
+		v.PriorityName += "（" + ClaimedPriority + "）"
+	}
 	for _, s := range j.Specialties {
 		if s == t.Specialty {
 			v.Matches = true
@@ -232,38 +246,54 @@ func (q *Queue) courtCodes(court string) []string {
 	return out
 }
 
-// List returns tickets for a judge's console. By default: the judge's court, open tickets, with
-// those matching the judge's specialties first, then by priority and age. allCourts widens it.
-func (q *Queue) List(ctx context.Context, j Judge, f Filter, allCourts bool) ([]View, error) {
+// List returns one page of tickets for a judge's console. By default: the judge's court, open
+// tickets, with those matching the judge's specialties first, then by priority and age.
+// allCourts widens it to every court, which needs the permission unless the filter is the judge's
+// own tickets.
+func (q *Queue) List(ctx context.Context, j Judge, f Filter, allCourts bool) (Page, error) {
+	sc := q.ScopeOf(j)
+	if allCourts && !sc.All && (f.ClaimedBy == 0 || f.ClaimedBy != j.ID) {
+		return Page{}, ErrAllCourts
+	}
 	if !allCourts && len(f.Courts) == 0 {
-		f.Courts = q.courtCodes(j.Court)
+		f.Courts = sc.Courts
 		if len(f.Courts) == 0 && !j.Admin {
-			return []View{}, nil // a judge with no court in the list sees nothing by default
+			return Page{Tickets: []View{}}, nil // a judge with no court in the list sees nothing by default
 		}
 	}
+	if !sc.All && f.ClaimedBy != j.ID {
+		for _, c := range f.Courts {
+			if !slices.Contains(sc.Courts, c) {
+				return Page{}, ErrAllCourts
+			}
+		}
+	}
+	if f.Limit <= 0 {
+		f.Limit = DefaultPageSize
+	}
+	f.Limit = min(f.Limit, MaxPageSize)
+	want := f.Limit
+	f.Limit++ // one more tells whether a next page exists
+	f.Match = j.Specialties
 	ts, err := q.st.ListTickets(ctx, f)
 	if err != nil {
-		return nil, err
+		return Page{}, err
 	}
-	out := make([]View, 0, len(ts))
-	for _, t := range ts {
-		out = append(out, q.view(t, j))
+	p := Page{Tickets: make([]View, 0, min(len(ts), want))}
+	for i, t := range ts {
+		if i == want {
+			last := p.Tickets[want-1]
+			p.Next = Cursor{Match: last.Matches, Priority: last.Priority, ID: last.ID}.String()
+			break
+		}
+		p.Tickets = append(p.Tickets, q.view(t, j))
 	}
-	sort.SliceStable(out, func(a, b int) bool {
-		if out[a].Matches != out[b].Matches {
-			return out[a].Matches
-		}
-		if out[a].Priority != out[b].Priority {
-			return out[a].Priority > out[b].Priority
-		}
-		return out[a].CreatedAt.Before(out[b].CreatedAt)
-	})
-	return out, nil
+	return p, nil
 }
 
 // Get returns one ticket's view with its audit trail and notes.
 func (q *Queue) Get(ctx context.Context, j Judge, id int64) (View, []TicketEvent, []Note, error) {
-	t, err := q.st.GetTicket(ctx, id)
+	t, err := q.ticketFor(ctx, j, id)
 	if err != nil {
 		return View{}, nil, nil, err
 	}
@@ -296,29 +326,41 @@ func systemMessage(conv, text string) *conversation.Message {
 	return &conversation.Message{ConversationID: conv, Kind: conversation.KindSystem, Text: text}
 }
 
-// apply runs a transition and announces it.
-func (q *Queue) apply(ctx context.Context, tr Transition) (Done, error) {
+// apply runs a transition for a judge (sc nil: the system) and announces it. prev is the ticket as
+// the rules read it before the change.
+func (q *Queue) apply(ctx context.Context, sc *Scope, prev Ticket, tr Transition) (Done, error) {
+	tr.Scope = sc
 	d, err := q.st.ApplyTransition(ctx, tr)
 	if err != nil {
 		return d, err
 	}
-	conv := d.Ticket.ConversationID
-	if d.Message != nil {
-		q.notify.Notify(ctx, conversation.Event{Kind: conversation.EventMessages, ConversationID: conv, Seq: d.Message.Seq})
+	// Every event carries the ticket's court and judge, so that a judge's socket is told only of
+	// the tickets that judge may see.
+	t := d.Ticket
+	ev := func(kind conversation.EventKind, seq int64) conversation.Event {
+		return conversation.Event{Kind: kind, ConversationID: t.ConversationID, Seq: seq, Court: t.CourtCode, Owner: t.ClaimedBy}
 	}
-	q.notify.Notify(ctx, conversation.Event{Kind: conversation.EventStatus, ConversationID: conv})
-	q.notify.Notify(ctx, conversation.Event{Kind: conversation.EventQueue, Court: d.Ticket.CourtCode})
-	if tr.Court.Code != "" {
-		// The old court's queue changed too; the event carries no court so every judge rereads.
-		q.notify.Notify(ctx, conversation.Event{Kind: conversation.EventQueue})
+	if d.Message != nil {
+		q.notify.Notify(ctx, ev(conversation.EventMessages, d.Message.Seq))
+	}
+	q.notify.Notify(ctx, ev(conversation.EventStatus, 0))
+	q.notify.Notify(ctx, conversation.Event{Kind: conversation.EventQueue, Court: t.CourtCode, Owner: t.ClaimedBy})
+	if prev.CourtCode != t.CourtCode || prev.ClaimedBy != t.ClaimedBy {
+		// The ticket left a court's queue or a judge's hands: they reread theirs too.
+		q.notify.Notify(ctx, conversation.Event{Kind: conversation.EventQueue, Court: prev.CourtCode, Owner: prev.ClaimedBy})
 	}
 	return d, nil
+}
+
+func (q *Queue) scope(j Judge) *Scope {
+	sc := q.ScopeOf(j)
+	return &sc
 }
 
 // Claim gives a waiting ticket to the judge. Of several judges claiming at once exactly one wins;
 // the others get ErrAlreadyClaimed. A judge at capacity gets ErrAtCapacity.
 func (q *Queue) Claim(ctx context.Context, j Judge, id int64) (Ticket, error) {
-	t, err := q.st.GetTicket(ctx, id)
+	t, err := q.ticketFor(ctx, j, id)
 	if err != nil {
 		return t, err
 	}
@@ -333,177 +375,11 @@ func (q *Queue) Claim(ctx context.Context, j Judge, id int64) (Ticket, error) {
 		capacity = j.Capacity
 	}
 	from := []State{StateWaiting}
-	d, err := q.apply(ctx, Transition{TicketID: id, From: from, To: StateClaimed, ClaimedBy: j.ID, Mode: conversation.ModeWithJudge,
+	d, err := q.apply(ctx, q.scope(j), t, Transition{TicketID: id, From: from, To: StateClaimed, ClaimedBy: j.ID, Mode: conversation.ModeWithJudge,
 		Capacity: capacity,
 		Message:  systemMessage(t.ConversationID, j.Name+"已接手您的问题，请稍候，法官会在这里直接答复您。"),
 		Event:    q.event(j, ActionClaim, from, StateClaimed, "")})
 	return d.Ticket, err
-}
-
-// MaxReplyLen bounds a judge's reply, in characters.
-const MaxReplyLen = conversation.MaxJudgeMessageLen
-
-func validText(field, text string, maxLen int) error {
-	text = strings.TrimSpace(text)
-	v := &knowledge.ValidationError{}
-	switch n := utf8.RuneCountInString(text); {
-	case !utf8.ValidString(text):
-		v.Add("", field, "不是有效的 UTF-8 文本")
-	case n == 0:
-		v.Add("", field, "不能为空")
-	case n > maxLen:
-		v.Add("", field, "不能超过 %d 个字（现为 %d 个）", maxLen, n)
-	}
-	return v.Err()
-}
-
-// Reply stores the judge's message in the conversation and marks the ticket answered. Only the
-// judge holding the ticket may reply.
-func (q *Queue) Reply(ctx context.Context, j Judge, id int64, text string) (Done, error) {
-	if err := validText("text", text, MaxReplyLen); err != nil {
-		return Done{}, err
-	}
-	t, err := q.st.GetTicket(ctx, id)
-	if err != nil {
-		return Done{}, err
-	}
-	from := []State{StateClaimed, StateAnswered}
-	d, err := q.apply(ctx, Transition{TicketID: id, From: from, Owner: j.ID, To: StateAnswered, ClaimedBy: j.ID,
-		Mode: conversation.ModeWithJudge, FirstResp: true,
-		Message: &conversation.Message{ConversationID: t.ConversationID, Kind: conversation.KindJudge,
-			Text: strings.TrimSpace(text), JudgeID: j.ID, Judge: j.Name},
-		Event: TicketEvent{At: q.now(), ActorID: j.ID, Actor: j.Name, Action: ActionReply, From: t.State, To: StateAnswered}})
-	if err != nil {
-		return d, err
-	}
-	// A judge who answers with a knowledge-base article says the question belongs to it.
-	for _, slug := range linkedArticles(text) {
-		if err := q.learn.ProposePhrasing(ctx, slug, t.Intake.Question, knowledge.SourceJudge, fmt.Sprintf("ticket:%d", id)); err != nil {
-			return d, err
-		}
-	}
-	return d, nil
-}
-
-var kbLinkRE = regexp.MustCompile(`/kb/([a-z0-9]+(?:-[a-z0-9]+)*)`)
-
-// linkedArticles returns the slugs of the /kb/ links in a reply, each once.
-func linkedArticles(text string) []string {
-	var out []string
-	for _, m := range kbLinkRE.FindAllStringSubmatch(text, 8) {
-		if !slices.Contains(out, m[1]) {
-			out = append(out, m[1])
-		}
-	}
-	return out
-}
-
-// Return puts a claimed ticket back in the queue with a reason (kept in the audit trail; the
-// enterprise is told only that another judge will take over).
-func (q *Queue) Return(ctx context.Context, j Judge, id int64, reason string) (Ticket, error) {
-	if err := validText("reason", reason, 500); err != nil {
-		return Ticket{}, err
-	}
-	t, err := q.st.GetTicket(ctx, id)
-	if err != nil {
-		return t, err
-	}
-	from := []State{StateClaimed, StateAnswered}
-	d, err := q.apply(ctx, Transition{TicketID: id, From: from, Owner: q.ownerUnlessAdmin(j), To: StateWaiting,
-		Mode:    conversation.ModeWaiting,
-		Message: systemMessage(t.ConversationID, "您的问题已重新进入排队，将由其他法官尽快接手。"),
-		Event:   TicketEvent{At: q.now(), ActorID: j.ID, Actor: j.Name, Action: ActionReturn, From: t.State, To: StateWaiting, Reason: strings.TrimSpace(reason)}})
-	return d.Ticket, err
-}
-
-func (q *Queue) ownerUnlessAdmin(j Judge) int64 {
-	if j.Admin {
-		return 0
-	}
-	return j.ID
-}
-
-// TransferToJudge hands a claimed ticket to a named judge, who must be active and under capacity.
-func (q *Queue) TransferToJudge(ctx context.Context, j Judge, id, toID int64, reason string) (Ticket, error) {
-	if err := validText("reason", reason, 500); err != nil {
-		return Ticket{}, err
-	}
-	to, err := q.st.GetUser(ctx, toID)
-	if err != nil {
-		return Ticket{}, err
-	}
-	if !to.Active || to.Role != knowledge.RoleJudge {
-		v := &knowledge.ValidationError{}
-		v.Add("", "to_judge", "只能转交给在岗的法官")
-		return Ticket{}, v
-	}
-	t, err := q.st.GetTicket(ctx, id)
-	if err != nil {
-		return t, err
-	}
-	from := []State{StateClaimed, StateAnswered}
-	d, err := q.apply(ctx, Transition{TicketID: id, From: from, Owner: q.ownerUnlessAdmin(j), To: StateClaimed,
-		ClaimedBy: to.ID, Capacity: max(to.Capacity, 1), Mode: conversation.ModeWithJudge,
-		Message: systemMessage(t.ConversationID, "您的问题已转交"+to.DisplayName+"继续处理。"),
-		Event:   TicketEvent{At: q.now(), ActorID: j.ID, Actor: j.Name, Action: ActionTransfer, From: t.State, To: StateClaimed, Reason: "转交给 " + to.DisplayName + "：" + strings.TrimSpace(reason)}})
-	return d.Ticket, err
-}
-
-// TransferToCourt moves a ticket to another court's queue.
-func (q *Queue) TransferToCourt(ctx context.Context, j Judge, id int64, courtCode, reason string) (Ticket, error) {
-	if err := validText("reason", reason, 500); err != nil {
-		return Ticket{}, err
-	}
-	court, ok := q.courts.Lookup(courtCode)
-	if !ok {
-		v := &knowledge.ValidationError{}
-		v.Add("", "court", "未知法院 %q", courtCode)
-		return Ticket{}, v
-	}
-	t, err := q.st.GetTicket(ctx, id)
-	if err != nil {
-		return t, err
-	}
-	from := []State{StateWaiting, StateClaimed, StateAnswered}
-	owner := int64(0)
-	if t.State != StateWaiting {
-		owner = q.ownerUnlessAdmin(j)
-	}
-	d, err := q.apply(ctx, Transition{TicketID: id, From: from, Owner: owner, To: StateWaiting, Court: court,
-		Mode:    conversation.ModeWaiting,
-		Message: systemMessage(t.ConversationID, "您的问题已转至"+court.Court+"，正在排队等待法官接手。"),
-		Event:   TicketEvent{At: q.now(), ActorID: j.ID, Actor: j.Name, Action: ActionTransfer, From: t.State, To: StateWaiting, Reason: "转至 " + court.Court + "：" + strings.TrimSpace(reason)}})
-	return d.Ticket, err
-}
-
-// Resolve closes a ticket with a closing message to the enterprise; the conversation returns to the
-// bot and a new question may escalate again.
-func (q *Queue) Resolve(ctx context.Context, j Judge, id int64, closing string) (Ticket, error) {
-	if err := validText("closing", closing, MaxReplyLen); err != nil {
-		return Ticket{}, err
-	}
-	t, err := q.st.GetTicket(ctx, id)
-	if err != nil {
-		return t, err
-	}
-	from := []State{StateClaimed, StateAnswered}
-	d, err := q.apply(ctx, Transition{TicketID: id, From: from, Owner: q.ownerUnlessAdmin(j), To: StateResolved,
-		ClaimedBy: t.ClaimedBy, Mode: conversation.ModeResolved, FirstResp: true,
-		Message: &conversation.Message{ConversationID: t.ConversationID, Kind: conversation.KindJudge,
-			Text: strings.TrimSpace(closing) + "\n\n（本次法官咨询已结束。如有新的问题，可以继续提问。）", JudgeID: j.ID, Judge: j.Name},
-		Event: TicketEvent{At: q.now(), ActorID: j.ID, Actor: j.Name, Action: ActionResolve, From: t.State, To: StateResolved}})
-	return d.Ticket, err
-}
-
-// AddNote records an internal note.
-func (q *Queue) AddNote(ctx context.Context, j Judge, id int64, text string) (Note, error) {
-	if err := validText("text", text, 2000); err != nil {
-		return Note{}, err
-	}
-	if _, err := q.st.GetTicket(ctx, id); err != nil {
-		return Note{}, err
-	}
-	return q.st.AddNote(ctx, Note{TicketID: id, AuthorID: j.ID, Author: j.Name, Text: strings.TrimSpace(text), CreatedAt: q.now()})
 }
 
 // ReturnStale returns to the queue every claimed ticket whose judge has not replied within the
@@ -527,7 +403,7 @@ func (q *Queue) ReturnStale(ctx context.Context) (int, error) {
 		if q.Calendar().Working(since, now) <= q.pol.ClaimTimeout {
 			continue
 		}
-		_, err := q.apply(ctx, Transition{TicketID: t.ID, From: []State{StateClaimed}, Owner: t.ClaimedBy, To: StateWaiting,
+		_, err := q.apply(ctx, nil, t, Transition{TicketID: t.ID, From: []State{StateClaimed}, Owner: t.ClaimedBy, To: StateWaiting,
 			Mode:    conversation.ModeWaiting,
 			Message: systemMessage(t.ConversationID, "原接手法官暂时未能答复，您的问题已重新进入排队，将由其他法官尽快接手。"),
 			Event: TicketEvent{At: now, Actor: system.Name, Action: ActionAutoReturn, From: StateClaimed, To: StateWaiting,

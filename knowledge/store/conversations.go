@@ -153,6 +153,16 @@ func (s *Store) AppendMessage(ctx context.Context, m conversation.Message, reope
 			return err
 		}
 		out.Message = m
+		if mode == conversation.ModeWaiting || mode == conversation.ModeWithJudge {
+			// The judges told of this message are those who may see the conversation's ticket.
+			var owner sql.NullInt64
+			err := t.queryRow(ctx, `SELECT t.court_code, t.claimed_by FROM conversations c JOIN tickets t ON t.id = c.ticket_id
+				WHERE c.id = ?`, m.ConversationID).Scan(&out.Court, &owner)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+			out.Owner = owner.Int64
+		}
 		return nil
 	})
 	if err != nil && s.d.IsUniqueViolation(err) {

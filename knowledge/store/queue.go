@@ -50,12 +50,37 @@ func (s *Store) ListTickets(ctx context.Context, f escalation.Filter) ([]escalat
 	if !f.Since.IsZero() {
 		where, args = append(where, "updated_at >= ?"), append(args, f.Since.UnixMilli())
 	}
+	// The console's order: the judge's specialties first, then priority, then the oldest. The
+	// cursor continues after a position in that order, so a page never skips or repeats a ticket
+	// however many tickets of higher priority arrive meanwhile.
+	match, matchArgs := "0", []any{}
+	if len(f.Match) > 0 {
+		match = "(CASE WHEN specialty IN (" + placeholders(len(f.Match)) + ") THEN 1 ELSE 0 END)"
+		for _, c := range f.Match {
+			matchArgs = append(matchArgs, c)
+		}
+	}
+	if c := f.After; c != nil {
+		m := 0
+		if c.Match {
+			m = 1
+		}
+		where = append(where, "("+match+" < ? OR ("+match+" = ? AND priority < ?) OR ("+match+" = ? AND priority = ? AND id > ?))")
+		args = append(append(args, matchArgs...), m)
+		args = append(append(args, matchArgs...), m, c.Priority)
+		args = append(append(args, matchArgs...), m, c.Priority, c.ID)
+	}
 	limit := f.Limit
-	if limit <= 0 || limit > 500 {
+	if limit <= 0 || limit > 1000 {
 		limit = 200
 	}
+	order := ""
+	if len(matchArgs) > 0 { // a constant would read as a column number
+		order = match + " DESC, "
+		args = append(args, matchArgs...)
+	}
 	rows, err := s.query(ctx, `SELECT `+ticketCols+` FROM tickets WHERE `+strings.Join(where, " AND ")+
-		fmt.Sprintf(` ORDER BY priority DESC, id LIMIT %d`, limit), args...)
+		` ORDER BY `+order+fmt.Sprintf(`priority DESC, id LIMIT %d`, limit), args...)
 	return collect(rows, err, scanTicket)
 }
 
@@ -72,6 +97,9 @@ func (s *Store) ApplyTransition(ctx context.Context, tr escalation.Transition) (
 				return fmt.Errorf("ticket %d: %w", tr.TicketID, knowledge.ErrNotFound)
 			}
 			return err
+		}
+		if tr.Scope != nil && !tr.Scope.Sees(cur.CourtCode, cur.ClaimedBy) {
+			return fmt.Errorf("ticket %d: %w", tr.TicketID, escalation.ErrOutOfScope)
 		}
 		now := s.millis()
 		if tr.Capacity > 0 && tr.ClaimedBy != 0 && tr.ClaimedBy != cur.ClaimedBy {
@@ -120,6 +148,19 @@ func (s *Store) ApplyTransition(ctx context.Context, tr escalation.Transition) (
 		if tr.Owner != 0 {
 			q += ` AND claimed_by = ?`
 			args = append(args, tr.Owner)
+		}
+		if sc := tr.Scope; sc != nil && !sc.All {
+			// Checked above on the row read; repeated here because on PostgreSQL another
+			// transaction may have moved the ticket since that read.
+			q += ` AND (claimed_by = ?`
+			args = append(args, sc.UserID)
+			if len(sc.Courts) > 0 {
+				q += ` OR court_code IN (` + placeholders(len(sc.Courts)) + `)`
+				for _, c := range sc.Courts {
+					args = append(args, c)
+				}
+			}
+			q += `)`
 		}
 		res, err := t.exec(ctx, q, args...)
 		if err != nil {

@@ -9,7 +9,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"sync/atomic"
 	"time"
+
+	"github.com/courtdesk/courtdesk/knowledge"
 )
 
 // Driver is what an engine must provide. Queries in this package are written with `?`
@@ -29,6 +32,10 @@ type Driver interface {
 	Rebind(query string) string
 	// IsUniqueViolation reports whether err is a unique-constraint violation.
 	IsUniqueViolation(err error) bool
+	// IsUnavailable reports whether err means the engine cannot take the write now (disk full,
+	// read-only, I/O error, connection lost): the caller should retry later, nothing is wrong
+	// with the request.
+	IsUnavailable(err error) bool
 }
 
 // Store is the one entry point to persisted data.
@@ -37,6 +44,12 @@ type Store struct {
 	w   *sql.DB
 	r   *sql.DB
 	now func() time.Time
+
+	// writeFailed is the time (unix ms) of the last write the engine refused as unavailable, and
+	// probedOK of the last successful write probe; readiness probes again while a failure is the
+	// newer of the two.
+	writeFailed atomic.Int64
+	probedOK    atomic.Int64
 }
 
 // Open connects through d and applies pending migrations.
@@ -84,15 +97,44 @@ func fromMillis(ms int64) time.Time {
 func (s *Store) tx(ctx context.Context, fn func(*Tx) error) error {
 	t, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("begin: %w", err)
+		return s.writeErr(fmt.Errorf("begin: %w", err))
 	}
 	if err := fn(&Tx{tx: t, d: s.d}); err != nil {
 		_ = t.Rollback()
-		return err
+		return s.writeErr(err)
 	}
 	if err := t.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
+		return s.writeErr(fmt.Errorf("commit: %w", err))
 	}
+	return nil
+}
+
+// writeErr types a write the engine could not take as knowledge.ErrUnavailable (503, the
+// unavailable frame) and remembers it for readiness. Other errors pass unchanged.
+func (s *Store) writeErr(err error) error {
+	if err == nil || errors.Is(err, knowledge.ErrUnavailable) || !s.d.IsUnavailable(err) {
+		return err
+	}
+	s.writeFailed.Store(time.Now().UnixMilli())
+	return fmt.Errorf("store cannot write: %w: %w", knowledge.ErrUnavailable, err)
+}
+
+// probeEvery is how long a successful write probe vouches for the store when no write has failed.
+const probeEvery = 10 * time.Second
+
+// Writable is the readiness check of writes: it writes a probe row when no probe succeeded
+// recently or a write failed since the last one, so /readyz fails while the store cannot write
+// and recovers with it.
+func (s *Store) Writable(ctx context.Context) error {
+	ok, failed := s.probedOK.Load(), s.writeFailed.Load()
+	if ok != 0 && failed < ok && time.Since(time.UnixMilli(ok)) < probeEvery {
+		return nil
+	}
+	_, err := s.exec(ctx, `INSERT INTO write_probe (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at`, s.millis())
+	if err != nil {
+		return err
+	}
+	s.probedOK.Store(time.Now().UnixMilli())
 	return nil
 }
 
@@ -119,7 +161,8 @@ func (s *Store) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
 }
 
 func (s *Store) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	return s.w.ExecContext(ctx, s.d.Rebind(q), args...)
+	res, err := s.w.ExecContext(ctx, s.d.Rebind(q), args...)
+	return res, s.writeErr(err)
 }
 
 // RebindQuestionMarks turns `?` into `$1, $2, …`, skipping quoted text. Engines with numbered

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/courtdesk/courtdesk/knowledge"
 	"github.com/courtdesk/courtdesk/knowledge/conversation"
@@ -13,7 +14,7 @@ import (
 )
 
 const ticketCols = `id, conversation_id, state, priority, court_code, court, specialty, reason, intake, client_id,
-	claimed_by, claimed_at, resolved_at, created_at, updated_at, first_response_at, last_reply_at`
+	claimed_by, claimed_at, resolved_at, created_at, updated_at, first_response_at, last_reply_at, source_addr, source_net`
 
 func scanTicket(sc scanner) (escalation.Ticket, error) {
 	var t escalation.Ticket
@@ -21,7 +22,7 @@ func scanTicket(sc scanner) (escalation.Ticket, error) {
 	var claimedBy sql.NullInt64
 	var claimed, resolved, created, updated, firstResp, lastReply int64
 	err := sc.Scan(&t.ID, &t.ConversationID, &t.State, &t.Priority, &t.CourtCode, &t.Court, &t.Specialty, &t.Reason,
-		&intake, &t.ClientID, &claimedBy, &claimed, &resolved, &created, &updated, &firstResp, &lastReply)
+		&intake, &t.ClientID, &claimedBy, &claimed, &resolved, &created, &updated, &firstResp, &lastReply, &t.SourceAddr, &t.SourceNet)
 	if err != nil {
 		return t, err
 	}
@@ -47,7 +48,7 @@ func (s *Store) GetTicket(ctx context.Context, id int64) (escalation.Ticket, err
 // CreateTicket implements escalation.Store: the ticket, the conversation's move to waiting and the
 // notice are one transaction, so the enterprise never sees a queue position without a ticket or a
 // ticket without its conversation in the queue.
-func (s *Store) CreateTicket(ctx context.Context, tk escalation.Ticket, notice conversation.Message) (escalation.Created, error) {
+func (s *Store) CreateTicket(ctx context.Context, tk escalation.Ticket, notice conversation.Message, quotas ...escalation.Quota) (escalation.Created, error) {
 	var out escalation.Created
 	err := s.tx(ctx, func(t *Tx) error {
 		out = escalation.Created{}
@@ -70,15 +71,20 @@ func (s *Store) CreateTicket(ctx context.Context, tk escalation.Ticket, notice c
 		if !mode.BotAnswers() {
 			return fmt.Errorf("conversation %s is already %s: %w", tk.ConversationID, mode, knowledge.ErrConflict)
 		}
+		for _, q := range quotas {
+			if err := checkQuota(ctx, t, q, now); err != nil {
+				return err
+			}
+		}
 		intake, err := json.Marshal(tk.Intake)
 		if err != nil {
 			return err
 		}
 		err = t.queryRow(ctx, `INSERT INTO tickets (conversation_id, state, priority, court_code, court, specialty,
-			reason, intake, client_id, claimed_by, claimed_at, resolved_at, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, 0, 0, ?, ?) RETURNING id`,
+			reason, intake, client_id, claimed_by, claimed_at, resolved_at, created_at, updated_at, source_addr, source_net)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, 0, 0, ?, ?, ?, ?) RETURNING id`,
 			tk.ConversationID, tk.State, tk.Priority, tk.CourtCode, tk.Court, tk.Specialty, tk.Reason, string(intake),
-			tk.ClientID, now, now).Scan(&tk.ID)
+			tk.ClientID, now, now, tk.SourceAddr, tk.SourceNet).Scan(&tk.ID)
 		if err != nil {
 			return err
 		}
@@ -115,6 +121,49 @@ func (s *Store) CreateTicket(ctx context.Context, tk escalation.Ticket, notice c
 	return out, err
 }
 
+// checkQuota refuses the escalation when the quota's key already has Max tickets in its window.
+// Updating the key's lock row first makes escalations of one key wait for each other: on
+// PostgreSQL the row lock lasts until commit and the count that follows sees what the previous
+// holder committed; SQLite's single writer serialises anyway.
+func checkQuota(ctx context.Context, t *Tx, q escalation.Quota, now int64) error {
+	if q.Max <= 0 {
+		return nil
+	}
+	var col string
+	switch q.Kind {
+	case escalation.QuotaToken:
+		col = "conversation_id"
+	case escalation.QuotaAddress:
+		col = "source_addr"
+	default:
+		return fmt.Errorf("quota kind %q: %w", q.Kind, knowledge.ErrInvalid)
+	}
+	key := string(q.Kind) + ":" + q.Key
+	if _, err := t.exec(ctx, `INSERT INTO escalation_locks (key, at) VALUES (?, ?) ON CONFLICT (key) DO NOTHING`, key, now); err != nil {
+		return err
+	}
+	if _, err := t.exec(ctx, `UPDATE escalation_locks SET at = ? WHERE key = ?`, now, key); err != nil {
+		return err
+	}
+	var n int
+	if err := t.queryRow(ctx, `SELECT COUNT(*) FROM tickets WHERE `+col+` = ? AND created_at >= ?`,
+		q.Key, q.Since.UnixMilli()).Scan(&n); err != nil {
+		return err
+	}
+	if n >= q.Max {
+		return &escalation.LimitError{Kind: q.Kind, Max: q.Max, Window: q.Window}
+	}
+	return nil
+}
+
+// HasQuestion implements escalation.Store.
+func (s *Store) HasQuestion(ctx context.Context, conversationID string) (bool, error) {
+	var n int
+	err := s.queryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM messages WHERE conversation_id = ? AND kind = ? LIMIT 1) q`,
+		conversationID, conversation.KindEnterprise).Scan(&n)
+	return n > 0, err
+}
+
 func (s *Store) duplicateTicket(ctx context.Context, t *Tx, notice conversation.Message, out *escalation.Created) error {
 	if notice.Kind != conversation.KindSystem || notice.TicketID == 0 {
 		return fmt.Errorf("message id %q is already used: %w", notice.ClientID, knowledge.ErrConflict)
@@ -136,4 +185,34 @@ func (s *Store) QueuePosition(ctx context.Context, ticketID int64) (int, error) 
 		AND (q.priority > t.priority OR (q.priority = t.priority AND q.id <= t.id))`,
 		ticketID, escalation.StateWaiting, escalation.StateWaiting).Scan(&n)
 	return n, err
+}
+
+// ListBySource implements escalation.SourceStore: one source's tickets, newest first.
+func (s *Store) ListBySource(ctx context.Context, f escalation.SourceFilter) ([]escalation.Ticket, error) {
+	q, args := `SELECT `+ticketCols+` FROM tickets WHERE `, []any{}
+	if f.Addr != "" {
+		q, args = q+`source_addr = ?`, append(args, f.Addr)
+	} else {
+		q, args = q+`conversation_id = ?`, append(args, f.Conversation)
+	}
+	if f.OpenOnly {
+		q, args = q+` AND state <> ?`, append(args, escalation.StateResolved)
+	}
+	rows, err := s.query(ctx, q+` ORDER BY id DESC LIMIT 1000`, args...)
+	return collect(rows, err, scanTicket)
+}
+
+// SourceCounts implements escalation.SourceStore: the addresses with the most tickets since since.
+func (s *Store) SourceCounts(ctx context.Context, since time.Time, limit int) ([]escalation.SourceCount, error) {
+	rows, err := s.query(ctx, fmt.Sprintf(`SELECT source_addr, MAX(source_net), COUNT(*),
+		SUM(CASE WHEN state <> ? THEN 1 ELSE 0 END), MAX(created_at) FROM tickets
+		WHERE created_at >= ? AND source_addr <> '' GROUP BY source_addr ORDER BY COUNT(*) DESC, MAX(created_at) DESC LIMIT %d`, limit),
+		escalation.StateResolved, since.UnixMilli())
+	return collect(rows, err, func(sc scanner) (escalation.SourceCount, error) {
+		var c escalation.SourceCount
+		var last int64
+		err := sc.Scan(&c.Addr, &c.Network, &c.Count, &c.Open, &last)
+		c.Last = fromMillis(last)
+		return c, err
+	})
 }

@@ -10,18 +10,18 @@ import (
 	"github.com/courtdesk/courtdesk/knowledge"
 )
 
-const userCols = `id, username, display_name, role, court, specialties, capacity, active, password_hash, created_at, updated_at, can_visits`
+const userCols = `id, username, display_name, role, court, specialties, capacity, active, password_hash, created_at, updated_at, can_visits, all_courts`
 
 func scanUser(sc scanner) (knowledge.User, error) {
 	var u knowledge.User
 	var spec string
-	var active, canVisits int
+	var active, canVisits, allCourts int
 	var created, updated int64
 	if err := sc.Scan(&u.ID, &u.Username, &u.DisplayName, &u.Role, &u.Court, &spec, &u.Capacity, &active,
-		&u.PasswordHash, &created, &updated, &canVisits); err != nil {
+		&u.PasswordHash, &created, &updated, &canVisits, &allCourts); err != nil {
 		return u, err
 	}
-	u.Active, u.CanVisits = active != 0, canVisits != 0
+	u.Active, u.CanVisits, u.AllCourts = active != 0, canVisits != 0, allCourts != 0
 	u.CreatedAt, u.UpdatedAt = fromMillis(created), fromMillis(updated)
 	if err := json.Unmarshal([]byte(spec), &u.Specialties); err != nil {
 		return u, fmt.Errorf("user %s: specialties: %w", u.Username, err)
@@ -49,9 +49,9 @@ func (s *Store) CreateUser(ctx context.Context, u knowledge.User) (knowledge.Use
 	now := s.millis()
 	err := s.tx(ctx, func(t *Tx) error {
 		return t.queryRow(ctx, `INSERT INTO users (username, display_name, role, court, specialties, capacity, active,
-			password_hash, created_at, updated_at, can_visits) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			password_hash, created_at, updated_at, can_visits, all_courts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			u.Username, u.DisplayName, u.Role, u.Court, specialtiesJSON(u.Specialties), u.Capacity, boolInt(u.Active),
-			u.PasswordHash, now, now, boolInt(u.CanVisits)).Scan(&u.ID)
+			u.PasswordHash, now, now, boolInt(u.CanVisits), boolInt(u.AllCourts)).Scan(&u.ID)
 	})
 	if err != nil {
 		if s.d.IsUniqueViolation(err) {
@@ -74,8 +74,8 @@ func (s *Store) UpdateUser(ctx context.Context, u knowledge.User) (knowledge.Use
 			}
 		}
 		res, err := t.exec(ctx, `UPDATE users SET display_name = ?, role = ?, court = ?, specialties = ?, capacity = ?,
-			active = ?, password_hash = ?, updated_at = ?, can_visits = ? WHERE id = ?`, u.DisplayName, u.Role, u.Court,
-			specialtiesJSON(u.Specialties), u.Capacity, boolInt(u.Active), u.PasswordHash, now, boolInt(u.CanVisits), u.ID)
+			active = ?, password_hash = ?, updated_at = ?, can_visits = ?, all_courts = ? WHERE id = ?`, u.DisplayName, u.Role, u.Court,
+			specialtiesJSON(u.Specialties), u.Capacity, boolInt(u.Active), u.PasswordHash, now, boolInt(u.CanVisits), boolInt(u.AllCourts), u.ID)
 		if err != nil {
 			return err
 		}

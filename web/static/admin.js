@@ -1,5 +1,6 @@
 import { extraLoaders } from "/static/admin_more.js";
 import { mountVisits } from "/static/visits_desk.js";
+import { loadSources } from "/static/admin_sources.js";
 import { api, whoami, logout, el, showMessage, errorText, setSanitisedHTML, categories, kinds, statuses } from "/static/console.js";
 
 const $ = (id) => document.getElementById(id);
@@ -10,8 +11,9 @@ function fillSelect(sel, map) {
 }
 
 // ---- tabs ----
-const tabs = ["articles", "test", "synonyms", "candidates", "users", "io", "statutes", "reports", "suggestions", "visits", "canned", "calendar", "audit"];
-const loaders = { synonyms: loadSynonyms, candidates: loadCandidates, users: loadUsers, statutes: loadStatutesTab, audit: loadAudit, visits: mountVisits($("tab-visits")), ...extraLoaders };
+const tabs = ["articles", "test", "synonyms", "candidates", "users", "io", "statutes", "reports", "suggestions", "visits", "canned", "calendar", "sources", "audit"];
+const loaders = { synonyms: loadSynonyms, candidates: loadCandidates, users: loadUsers, statutes: loadStatutesTab, audit: loadAudit,
+  visits: mountVisits($("tab-visits")), sources: loadSources, ...extraLoaders };
 function showTab(name) {
   for (const t of tabs) {
     $("t-" + t).setAttribute("aria-selected", String(t === name));
@@ -276,6 +278,8 @@ async function loadUsers() {
     el("td", {}, u.court), el("td", {}, (u.specialties || []).map((c) => categories[c] || c).join("、")), el("td", {}, u.capacity),
     el("td", {}, u.role === "admin" ? "—" : el("button", { type: "button", class: "visits-toggle", "aria-pressed": String(!!u.can_visits),
       onclick: () => toggleVisits(u) }, u.can_visits ? "可受理" : "无")),
+    el("td", {}, u.role === "admin" ? "是" : el("input", { type: "checkbox", class: "all-courts", "aria-label": `${u.display_name} 可处理全部法院`,
+      checked: u.all_courts, onchange: (ev) => setAllCourts(u, ev.target.checked) })),
     el("td", {}, el("span", { class: `badge ${u.active ? "ok" : "archived"}` }, u.active ? "启用" : "停用")),
     el("td", {},
       el("button", { type: "button", onclick: () => editUser(u) }, "编辑"), " ",
@@ -305,6 +309,10 @@ async function editUser(u) {
 async function toggleVisits(u) {
   try { await api("PATCH", `/api/v1/admin/users/${u.id}`, { can_visits: !u.can_visits }); await loadUsers(); } catch (e) { alert(errorText(e)); }
 }
+async function setAllCourts(u, on) {
+  try { await api("PATCH", `/api/v1/admin/users/${u.id}`, { all_courts: on }); } catch (e) { alert(errorText(e)); }
+  await loadUsers();
+}
 async function toggleUser(u) {
   try { await api("PATCH", `/api/v1/admin/users/${u.id}`, { active: !u.active }); await loadUsers(); } catch (e) { alert(errorText(e)); }
 }
@@ -318,7 +326,7 @@ $("user-form").addEventListener("submit", async (ev) => {
   try {
     await api("POST", "/api/v1/admin/users", { username: $("u-username").value.trim(), display_name: $("u-name").value.trim(),
       role: $("u-role").value, court: $("u-court").value, specialties: list($("u-spec").value),
-      capacity: Number($("u-cap").value), can_visits: $("u-visits").checked, password: $("u-pw").value });
+      capacity: Number($("u-cap").value), can_visits: $("u-visits").checked, all_courts: $("u-all").checked, password: $("u-pw").value });
     showMessage($("user-msg"), "账号已创建。", "ok");
     ev.target.reset();
     await loadUsers();

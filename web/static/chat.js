@@ -512,6 +512,9 @@ function setupForm() {
         deadline: v('deadline'),
       };
     }
+    // A conversation escalates after a question (the server refuses a first escalation without
+    // one): when nothing was asked yet, the form's question goes first, as an ordinary question.
+    if (!state.lastQuestion && form.question) ask(form.question);
     const frame = { type: 'escalate', id: newId(), form };
     state.pendingEscalation = frame.id;
     addOutbox(frame);

@@ -16,28 +16,40 @@ const time = (s) => (s ? new Date(s).toLocaleString("zh-CN", { hour12: false }) 
 
 // ---- queue ----
 let queueSeq = 0; // as for the ticket view below: only the newest list is drawn
-async function loadQueue() {
+let nextCursor = "";
+let shown = [];
+function queueRow(t) {
+  const claimed = t.priority_basis ? el("div", { class: "muted", title: "优先级由企业填写的情况得出，尚未核实" }, t.priority_basis) : null;
+  const tr = el("tr", { class: "clickable" + (current?.ticket.id === t.id ? " selected" : ""), tabindex: "0", "data-id": t.id },
+    el("td", {}, el("span", { class: `badge ${t.priority >= 3 ? "urgent" : t.priority === 2 ? "draft" : ""}` }, t.priority_name.replace(/（.*）$/, "")), claimed),
+    el("td", {}, el("strong", {}, t.intake.company || "（未填企业名）"), el("div", { class: "muted" },
+      `${t.court} · ${categories[t.specialty] || "未分类"} · ${reasons[t.reason] || t.reason}`),
+      el("div", {}, (t.intake.question || "").slice(0, 60))),
+    el("td", {}, hours(t.waiting_ns), t.overdue ? el("div", {}, el("span", { class: "badge overdue" }, "超时")) : null),
+    el("td", {}, stateNames[t.state] || t.state, t.mine ? el("div", { class: "muted" }, "我的") : null,
+      t.matches_specialty ? el("div", { class: "muted" }, "专长匹配") : null));
+  const open = () => openTicket(t.id).catch((e) => alert(errorText(e)));
+  tr.addEventListener("click", open);
+  tr.addEventListener("keydown", (ev) => { if (ev.key === "Enter") open(); });
+  return tr;
+}
+// loadQueue draws the first page; more pages follow the server's cursor ("加载更多"), so a ticket is
+// never cut off behind many of higher priority.
+async function loadQueue(more = false) {
   const p = new URLSearchParams({ scope: $("q-scope").value, state: $("q-state").value, category: $("q-category").value });
   for (const [k, v] of [...p]) if (!v) p.delete(k);
+  if (more && nextCursor) p.set("cursor", nextCursor);
   const seq = ++queueSeq;
-  const { tickets } = await api("GET", "/api/v1/judge/tickets?" + p);
+  const page = await api("GET", "/api/v1/judge/tickets?" + p);
   if (seq !== queueSeq) return;
-  $("q-count").textContent = `共 ${tickets.length} 件` + (tickets.some((t) => t.overdue) ? `，其中 ${tickets.filter((t) => t.overdue).length} 件超时` : "");
-  $("q-rows").replaceChildren(...tickets.map((t) => {
-    const tr = el("tr", { class: "clickable" + (current?.ticket.id === t.id ? " selected" : ""), tabindex: "0", "data-id": t.id },
-      el("td", {}, el("span", { class: `badge ${t.priority >= 3 ? "urgent" : t.priority === 2 ? "draft" : ""}` }, t.priority_name)),
-      el("td", {}, el("strong", {}, t.intake.company || "（未填企业名）"), el("div", { class: "muted" },
-        `${t.court} · ${categories[t.specialty] || "未分类"} · ${reasons[t.reason] || t.reason}`),
-        el("div", {}, (t.intake.question || "").slice(0, 60))),
-      el("td", {}, hours(t.waiting_ns), t.overdue ? el("div", {}, el("span", { class: "badge overdue" }, "超时")) : null),
-      el("td", {}, stateNames[t.state] || t.state, t.mine ? el("div", { class: "muted" }, "我的") : null,
-        t.matches_specialty ? el("div", { class: "muted" }, "专长匹配") : null));
-    const open = () => openTicket(t.id).catch((e) => alert(errorText(e)));
-    tr.addEventListener("click", open);
-    tr.addEventListener("keydown", (ev) => { if (ev.key === "Enter") open(); });
-    return tr;
-  }));
+  shown = more ? shown.concat(page.tickets) : page.tickets;
+  nextCursor = page.next_cursor || "";
+  const overdue = shown.filter((t) => t.overdue).length;
+  $("q-count").textContent = `${nextCursor ? "已显示" : "共"} ${shown.length} 件` + (overdue ? `，其中 ${overdue} 件超时` : "");
+  $("q-rows").replaceChildren(...shown.map(queueRow));
+  $("q-more").hidden = !nextCursor;
 }
+$("q-more").addEventListener("click", () => loadQueue(true).catch((e) => alert(errorText(e))));
 for (const id of ["q-scope", "q-state", "q-category"]) $(id).addEventListener("change", () => loadQueue().catch((e) => alert(errorText(e))));
 
 async function loadCounts() {
@@ -77,7 +89,7 @@ function renderTicket() {
   fact(dl, "法院", t.court);
   fact(dl, "案号", f.case_number);
   fact(dl, "转交原因", reasons[t.reason] || t.reason);
-  fact(dl, "优先级", t.priority_name + (t.overdue ? "（已超时）" : ""));
+  fact(dl, "优先级", t.priority_name + (t.overdue ? "（已超时）" : "") + (t.priority_basis ? "：依据企业填写的生产经营影响，未经核实" : ""));
   fact(dl, "等待（工作时间）", hours(t.waiting_ns) + `，目标 ${time(t.deadline)} 前首次答复`);
   fact(dl, "企业的问题", f.question);
   if (f.impact) {
@@ -256,6 +268,10 @@ function connect() {
     }
   });
   ws.addEventListener("close", (ev) => {
+    if (ev.code === 1008) { // the session ended (signed out, expired or deactivated): sign in again
+      location.href = "/login?next=" + encodeURIComponent(location.pathname);
+      return;
+    }
     reconnecting = true;
     if (ev.code === 1012) backoff = 1000; // the service is restarting: try again soon
     $("live").textContent = ev.code === 1012 ? "服务正在重启，稍后自动重连…" : "连接中断，正在重连…";
@@ -291,6 +307,7 @@ whoami("judge").then(async (u) => {
   me = u;
   $("who").textContent = `${u.display_name}${u.court ? "（" + u.court + "）" : ""}`;
   $("admin-link").hidden = u.role !== "admin";
+  if (u.role !== "admin" && !u.all_courts) $("q-scope").querySelector('option[value="all"]').remove();
   const { replies } = await api("GET", "/api/v1/judge/canned");
   for (const r of replies) $("canned").append(el("option", { value: String(r.id), "data-body": r.body }, r.title));
   await Promise.all([loadQueue(), loadCounts()]);

@@ -5,9 +5,11 @@ package postgres
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"embed"
 	"errors"
 	"io/fs"
+	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
@@ -54,4 +56,18 @@ func (Driver) Rebind(q string) string { return store.RebindQuestionMarks(q) }
 func (Driver) IsUniqueViolation(err error) bool {
 	var e *pgconn.PgError
 	return errors.As(err, &e) && e.Code == "23505"
+}
+
+// IsUnavailable implements store.Driver: the server is out of disk or memory (class 53), in
+// read-only mode (25006), shutting down or starting (57P0x), failing on disk (58) or the
+// connection is gone (class 08, or no server answer at all).
+func (Driver) IsUnavailable(err error) bool {
+	var e *pgconn.PgError
+	if errors.As(err, &e) {
+		c := e.Code
+		return strings.HasPrefix(c, "53") || c == "25006" || strings.HasPrefix(c, "57P0") ||
+			strings.HasPrefix(c, "58") || strings.HasPrefix(c, "08")
+	}
+	var ce *pgconn.ConnectError
+	return errors.As(err, &ce) || errors.Is(err, driver.ErrBadConn) || pgconn.Timeout(err)
 }

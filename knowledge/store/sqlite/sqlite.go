@@ -74,3 +74,18 @@ func (Driver) IsUniqueViolation(err error) bool {
 	}
 	return false
 }
+
+// IsUnavailable implements store.Driver: the database is read-only, full, locked past the busy
+// timeout or cannot be read or written on disk.
+func (Driver) IsUnavailable(err error) bool {
+	var e *sqlite.Error
+	if !errors.As(err, &e) {
+		return false
+	}
+	switch e.Code() & 0xff { // the primary result code of an extended one
+	case sqlite3.SQLITE_READONLY, sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN,
+		sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_NOMEM, sqlite3.SQLITE_PERM:
+		return true
+	}
+	return false
+}

@@ -203,28 +203,59 @@ func testQueueRouting(t *testing.T, s *store.Store) {
 	urgentLabor := f.ticket("210100", escalation.PriorityUrgent, "labor")
 	enforcement := f.ticket("210100", escalation.PriorityNormal, "enforcement")
 	dalian := f.ticket("210200", escalation.PriorityUrgent, "enforcement")
-	got, err := f.q.List(ctx, zhao, escalation.Filter{}, false)
+	page, err := f.q.List(ctx, zhao, escalation.Filter{}, false)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var ids []int64
-	for _, v := range got {
+	for _, v := range page.Tickets {
 		ids = append(ids, v.ID)
 	}
 	// Own court only; matching specialty first, then priority, then the longest waiting.
 	if fmt.Sprint(ids) != fmt.Sprint([]int64{enforcement.ID, urgentLabor.ID, oldLabor.ID}) {
 		t.Fatalf("default view %v", ids)
 	}
-	all, _ := f.q.List(ctx, zhao, escalation.Filter{}, true)
+	if _, err := f.q.List(ctx, zhao, escalation.Filter{}, true); !errors.Is(err, escalation.ErrAllCourts) {
+		t.Fatalf("all courts without the permission: %v", err)
+	}
+	zhaoAll := zhao
+	zhaoAll.AllCourts = true
+	allPage, _ := f.q.List(ctx, zhaoAll, escalation.Filter{}, true)
+	all := allPage.Tickets
 	if len(all) != 4 || all[0].ID != dalian.ID {
 		t.Fatalf("all courts view: %d, first %d", len(all), all[0].ID)
+	}
+	// Pages of one follow the same order without a gap or a repeat.
+	var paged []int64
+	cur := (*escalation.Cursor)(nil)
+	for range 10 {
+		p, err := f.q.List(ctx, zhaoAll, escalation.Filter{Limit: 1, After: cur}, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range p.Tickets {
+			paged = append(paged, v.ID)
+		}
+		if p.Next == "" {
+			break
+		}
+		if cur, err = escalation.ParseCursor(p.Next); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var allIDs []int64
+	for _, v := range all {
+		allIDs = append(allIDs, v.ID)
+	}
+	if fmt.Sprint(paged) != fmt.Sprint(allIDs) {
+		t.Fatalf("paged %v, whole list %v", paged, allIDs)
 	}
 	if _, err := f.q.TransferToCourt(ctx, zhao, oldLabor.ID, "210200", "企业住所地在大连"); err != nil {
 		t.Fatal(err)
 	}
-	got, _ = f.q.List(ctx, zhao, escalation.Filter{}, false)
-	if len(got) != 2 {
-		t.Fatalf("after transfer to another court: %d tickets", len(got))
+	page, _ = f.q.List(ctx, zhao, escalation.Filter{}, false)
+	if len(page.Tickets) != 2 {
+		t.Fatalf("after transfer to another court: %d tickets", len(page.Tickets))
 	}
 	moved, _ := s.GetTicket(ctx, oldLabor.ID)
 	if moved.CourtCode != "210200" || moved.Court != "大连市中级人民法院" || moved.State != escalation.StateWaiting {

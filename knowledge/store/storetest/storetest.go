@@ -41,6 +41,7 @@ func Run(t *testing.T, open Opener) {
 		"ConcurrentSeq":             testConcurrentSeq,
 		"Tickets":                   testTickets,
 		"ConcurrentEscalations":     testConcurrentEscalations,
+		"EscalationQuota":           testEscalationQuota,
 		"Statutes":                  testStatutes,
 		"LegalFlags":                testLegalFlags,
 		"CandidatePhrasings":        testCandidates,
