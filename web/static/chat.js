@@ -3,6 +3,7 @@
 // unacknowledged frames that is resent after every reconnect (the server ignores duplicates).
 
 import { initVisits, openVisitForm, refreshVisits } from '/static/visit.js';
+import { liteMarkdown } from '/static/markdown.js';
 
 const TOKEN_KEY = 'courtdesk.token';
 const OUTBOX_KEY = 'courtdesk.outbox';
@@ -34,6 +35,7 @@ const state = {
   lastAnswer: null,
   courts: null,
   pendingEscalation: '',
+  caseNumber: '', // the last case number the assistant recognised in a question
 };
 
 function newId() {
@@ -201,8 +203,10 @@ function render(m) {
   } else {
     node = answerBubble(m, state.lastQuestion);
     state.lastAnswer = m;
+    if (m.case_number) state.caseNumber = m.case_number;
   }
   insert(node, m.seq);
+  if (node.querySelector('.escalate')) syncEscalateButtons();
   node.scrollIntoView({ block: 'end' });
 }
 
@@ -326,6 +330,28 @@ function setStatus(s) {
   const toJudge = s.mode === 'waiting' || s.mode === 'with_judge';
   $('#route-note').textContent = toJudge ? '· 您的留言将直接转给法官' : '';
   $('#ask-judge').hidden = toJudge;
+  syncEscalateButtons();
+}
+
+// syncEscalateButtons disables the 转交法官 buttons of earlier answers while the conversation is
+// with the judges, and says why: a second request would only be refused after the form is filled.
+function syncEscalateButtons() {
+  const toJudge = state.mode === 'waiting' || state.mode === 'with_judge';
+  for (const box of document.querySelectorAll('.msg .escalate')) {
+    const btn = box.querySelector('.escalate-btn');
+    if (!btn) continue; // the visit offer shares the box's look, not its purpose
+    btn.disabled = toJudge;
+    let why = box.querySelector('.queued-note');
+    if (toJudge && !why) {
+      why = el('span', { class: 'queued-note', id: 'qn-' + Math.random().toString(36).slice(2, 10) });
+      box.append(why);
+      btn.setAttribute('aria-describedby', why.id);
+    }
+    if (why) {
+      why.textContent = toJudge ? '您的问题已转交法官，无需重复提交；补充情况请直接在下方留言。' : '';
+      why.hidden = !toJudge;
+    }
+  }
 }
 
 // ---- asking ----
@@ -453,9 +479,11 @@ async function loadCourts() {
 }
 
 function openForm(answer) {
+  if (state.mode === 'waiting' || state.mode === 'with_judge') return; // already with the judges
   const f = $('#esc-form');
   clearFormErrors();
   if (!f.elements.question.value) f.elements.question.value = state.lastQuestion;
+  if (!f.elements.case_number.value && state.caseNumber) f.elements.case_number.value = state.caseNumber;
   const reason = answer && answer.escalation && answer.escalation.suggested ? answer.escalation.reason : '';
   f.dataset.reason = reason;
   const enforcement = reason === 'urgent_enforcement' ||
@@ -482,7 +510,31 @@ function showFormErrors(err) {
     if (input) { input.setAttribute('aria-invalid', 'true'); input.setAttribute('aria-errormessage', p.id); first = first || input; }
   }
   if (!first) $('#e-form').textContent = err.message || '提交失败，请稍后再试';
+  else if ((err.fields || []).length > 1) $('#e-form').textContent = `有 ${err.fields.length} 处需要修改，已在各项下方标出。`;
   (first || $('#esc-submit')).focus();
+}
+
+// fold turns full-width letters and digits into ASCII, as the server does.
+const fold = (s) => s.replace(/[０-９Ａ-Ｚａ-ｚ]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xFEE0));
+
+// formProblems finds every missing or malformed field at once, with the server's messages, so the
+// enterprise fixes them in one go; the server checks again and decides.
+function formProblems(f, credit) {
+  const v = (name) => f.elements[name].value.trim();
+  const out = [];
+  const need = (field, ok, message) => { if (!ok) out.push({ field, message }); };
+  need('company', [...v('company')].length >= 2, v('company') ? '企业名称至少 2 个字' : '请填写企业名称');
+  const creditProblem = credit ? creditCodeProblem(credit) : '请填写统一社会信用代码';
+  need('credit_code', !creditProblem, creditProblem);
+  need('contact', v('contact') !== '', '请填写联系人');
+  const mobile = fold(v('mobile')).replace(/[\s\-]/g, '').replace(/^\+?86/, '');
+  need('mobile', /^1[3-9][0-9]{9}$/.test(mobile), '请填写 11 位手机号码');
+  need('city', v('city') !== '', '请选择所在城市');
+  need('question', v('question') !== '', '请填写问题描述');
+  if (f.elements.enforcement.checked) {
+    need('impact.seized', v('seized') !== '', '涉及执行或查封冻结的，请填写被冻结、查封的财产情况');
+  }
+  return out;
 }
 
 function setupForm() {
@@ -496,10 +548,9 @@ function setupForm() {
   f.addEventListener('submit', (e) => {
     e.preventDefault();
     const v = (name) => f.elements[name].value.trim();
-    const credit = v('credit_code').replace(/[０-９Ａ-Ｚａ-ｚ]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xFEE0))
-      .toUpperCase().replace(/[\s-]/g, '');
-    const problem = creditCodeProblem(credit);
-    if (problem) { showFormErrors({ fields: [{ field: 'credit_code', message: problem }] }); return; }
+    const credit = fold(v('credit_code')).toUpperCase().replace(/[\s-]/g, '');
+    const problems = formProblems(f, credit);
+    if (problems.length) { showFormErrors({ fields: problems }); return; }
     const form = {
       company: v('company'), credit_code: credit, contact: v('contact'), mobile: v('mobile'), city: v('city'),
       case_number: v('case_number'), category: v('category'), question: v('question'), reason: f.dataset.reason || '',
@@ -528,57 +579,13 @@ setupForm();
 connect();
 $('#q').focus();
 
-// liteMarkdown renders a judge's reply: paragraphs, "- " lists, **bold** and links to knowledge-base
-// articles or https pages. It builds DOM nodes from text, so nothing in a reply is ever parsed as HTML.
-function liteMarkdown(text) {
-  const box = document.createElement('div');
-  box.className = 'text';
-  let list = null;
-  for (const line of String(text).split('\n')) {
-    const item = /^\s*[-*•]\s+(.*)$/.exec(line);
-    if (item) {
-      if (!list) { list = document.createElement('ul'); box.append(list); }
-      const li = document.createElement('li');
-      inline(li, item[1]);
-      list.append(li);
-      continue;
-    }
-    list = null;
-    if (line.trim() === '') continue;
-    const p = document.createElement('p');
-    inline(p, line);
-    box.append(p);
-  }
-  return box;
-}
-
-function inline(parent, text) {
-  const re = /\*\*([^*]+)\*\*|\[([^\]]{1,120})\]\(((?:\/kb\/[a-z0-9-]+)|(?:https:\/\/[^\s)]+))\)/g;
-  let last = 0;
-  for (const m of text.matchAll(re)) {
-    parent.append(text.slice(last, m.index));
-    if (m[1] !== undefined) {
-      const b = document.createElement('strong');
-      b.textContent = m[1];
-      parent.append(b);
-    } else {
-      const a = document.createElement('a');
-      a.textContent = m[2];
-      a.href = m[3];
-      if (m[3].startsWith('https:')) { a.target = '_blank'; a.rel = 'noopener noreferrer'; }
-      parent.append(a);
-    }
-    last = m.index + m[0].length;
-  }
-  parent.append(text.slice(last));
-}
-
 // basisItem shows one cited provision; a numbered one opens its official text (法条原文) in place,
 // when the court has imported the statutes.
 function basisItem(cite) {
-  const li = el('li', {});
+  const body = el('div', { class: 'cite-body' });
+  const li = el('li', {}, el('span', { class: 'bullet', 'aria-hidden': 'true', text: '•' }), body);
   if (!/第[零一二三四五六七八九十百千0-9]+条/.test(cite)) {
-    li.textContent = cite;
+    body.textContent = cite;
     return li;
   }
   const box = el('div', { class: 'statute', hidden: '' });
@@ -607,6 +614,6 @@ function basisItem(cite) {
       box.textContent = '法条原文暂时无法打开，请稍后再试。';
     }
   });
-  li.append(btn, box);
+  body.append(btn, box);
   return li;
 }
