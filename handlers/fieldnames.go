@@ -31,11 +31,16 @@ var fieldLabels = map[string]string{
 	"impact.employees": "受影响职工人数", "impact.deadline": "紧迫期限",
 }
 
-// fieldLabel returns the Chinese name of a field code: "questions[2]" is 常见问法第 3 项, and a
-// statute file's "第 12 行" is already a name. An unknown code is returned as it is.
+// fieldLabel returns the Chinese name of a field code: "questions[2]" is 常见问法第 3 项 and a
+// statute file's "line 12" is 第 12 行. An unknown code is returned as it is.
 func fieldLabel(field string) string {
 	if l, ok := fieldLabels[field]; ok {
 		return l
+	}
+	if n, ok := strings.CutPrefix(field, "line "); ok {
+		if _, err := strconv.Atoi(n); err == nil {
+			return "第 " + n + " 行"
+		}
 	}
 	if i := strings.IndexByte(field, '['); i > 0 && strings.HasSuffix(field, "]") {
 		if n, err := strconv.Atoi(field[i+1 : len(field)-1]); err == nil {

@@ -123,6 +123,19 @@ func TestValidationMessagesNameFieldsInChinese(t *testing.T) {
 	if msg, _ := e["message"].(string); f["field"] != "password" || f["label"] != "密码" || !strings.HasPrefix(msg, "密码：") {
 		t.Fatalf("error %v", e)
 	}
+	// A statute file that does not parse is explained in Chinese, by file and line.
+	code, out = admin.do("POST", "/api/v1/admin/statutes/import", map[string]any{"files": []map[string]string{
+		{"name": "测试条例(2020-01-01).md", "content": "第一条 没有标题。\n"}}})
+	e, _ = out["error"].(map[string]any)
+	fields, _ = e["fields"].([]any)
+	if code != 400 || len(fields) != 1 {
+		t.Fatalf("statutes: %d %v", code, out)
+	}
+	f = fields[0].(map[string]any)
+	if msg, _ := f["message"].(string); f["label"] != "第 1 行" || f["item"] != "测试条例(2020-01-01).md" ||
+		strings.ContainsAny(msg, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") {
+		t.Fatalf("statute error %v", f)
+	}
 	code, out = admin.do("PUT", "/api/v1/admin/synonyms", map[string]any{"text": "欠薪"})
 	e, _ = out["error"].(map[string]any)
 	if msg, _ := e["message"].(string); code != 400 || !strings.HasPrefix(msg, "口语词库：") || strings.ContainsAny(msg, "abcdefghijklmnopqrstuvwxyz") {

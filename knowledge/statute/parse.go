@@ -60,7 +60,7 @@ func lineError(file string, line int, format string, args ...any) error {
 	v := &knowledge.ValidationError{}
 	where := "file"
 	if line > 0 {
-		where = fmt.Sprintf("第 %d 行", line)
+		where = fmt.Sprintf("line %d", line)
 	}
 	v.Add(file, where, format, args...)
 	return v

@@ -204,7 +204,7 @@ async function rollback(version) {
 
 // ---- test console ----
 const reasons = { explicit_request: "要求法官答复", specific_case: "具体案件", urgent_enforcement: "紧急执行事项", complaint: "投诉反映", uncovered_legal: "知识库未覆盖" };
-const intents = { answer: "直接解答", escalate: "建议转法官", smalltalk: "寒暄", out_of_scope: "非法律问题" };
+const intents = { answer: "直接解答", escalate: "建议转法官", smalltalk: "寒暄", out_of_scope: "非法律问题", clarify: "请企业选择" };
 $("test-form").addEventListener("submit", async (ev) => {
   ev.preventDefault();
   const q = $("test-q").value.trim();

@@ -88,7 +88,6 @@ export const categories = {
 };
 export const kinds = { case_explanation: "以案释法", compliance_advice: "合规建议", service_guide: "办事指南" };
 export const statuses = { draft: "草稿", published: "已发布", archived: "已归档" };
-export const suggestionStatuses = { pending: "待审核", published: "已发布", merged: "已并入", dismissed: "不予采纳" };
 const changes = { created: "新建", updated: "更新", unchanged: "未变", replaced: "替换", historical: "旧版本" };
 const flagKinds = { amended: "已修改", repealed: "已废止" };
 const roles = { judge: "法官", admin: "管理员" };
