@@ -109,12 +109,17 @@ func TestChatPageLayoutAndIntake(t *testing.T) {
 		t.Fatal("the Enter hint is hidden on a desktop")
 	}
 
+	step("ask a question the assistant answers with its legal basis",
+		chromedp.SendKeys(`#q`, "法院把我们厂房查封了，工厂马上停产，很着急"),
+		chromedp.Click(`#send`),
+		chromedp.WaitVisible(`.msg.bot .basis li`),
+		chromedp.WaitVisible(`.msg.bot .escalate-btn`))
 	step("ask about a case",
 		chromedp.SendKeys(`#q`, "我们公司的账户被法院冻结了，案号（2024）辽01执123号，工资发不出来怎么办"),
 		chromedp.Click(`#send`),
-		chromedp.WaitVisible(`.msg.bot .escalate-btn`))
+		waitJS(`document.querySelectorAll('.msg.bot').length === 2`))
 	step("open the form with nothing filled in",
-		chromedp.Click(`.msg.bot .escalate-btn`),
+		chromedp.Click(`#ask-judge`),
 		chromedp.WaitVisible(`#esc-form`),
 		waitJS(`document.querySelectorAll('#f-city option').length > 1`))
 	var caseNo string
@@ -144,7 +149,7 @@ func TestChatPageLayoutAndIntake(t *testing.T) {
 		waitJS(`document.querySelector('#status').textContent.includes('排队中')`))
 	var note string
 	step("older button disabled with a reason",
-		waitJS(`document.querySelector('.msg.bot .escalate-btn').disabled`),
+		waitJS(`[...document.querySelectorAll('.msg.bot .escalate-btn')].every(b => b.disabled)`),
 		chatText(`.msg.bot .escalate .queued-note`, &note))
 	if !strings.Contains(note, "已转交法官") {
 		t.Fatalf("note beside the disabled button: %q", note)
