@@ -160,16 +160,19 @@ func TestChatPageLayoutAndIntake(t *testing.T) {
 	if hint {
 		t.Fatal("the Enter hint shows on a phone")
 	}
-	var cites [][2]float64 // per citation: how far the bullet sits below the text's top, and its lines
+	// Per citation: where the bullet's middle sits below the text's top, in lines, and how many
+	// lines the citation takes.
+	var cites [][2]float64
 	step("bullets beside first lines",
 		waitJS(`document.querySelectorAll('.msg.bot .basis li').length > 0`),
 		jsValue(`[...document.querySelectorAll('.msg.bot .basis li')].map(li => {
 			const b = li.querySelector('.bullet').getBoundingClientRect(), c = li.querySelector('.cite-body').getBoundingClientRect();
-			return [Math.abs(b.top - c.top), Math.round(c.height / b.height)]; })`, &cites))
+			const line = parseFloat(getComputedStyle(li).lineHeight);
+			return [((b.top + b.bottom) / 2 - c.top) / line, Math.round(c.height / line)]; })`, &cites))
 	wrapped := false
 	for i, c := range cites {
-		if c[0] > 3 {
-			t.Fatalf("citation %d: bullet %.0fpx below the top of its text", i, c[0])
+		if c[0] < 0 || c[0] >= 1 {
+			t.Fatalf("citation %d: the bullet is %.1f lines below the top of its text", i, c[0])
 		}
 		wrapped = wrapped || c[1] >= 2
 	}

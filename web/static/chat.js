@@ -478,7 +478,7 @@ $('#q').focus();
 // when the court has imported the statutes.
 function basisItem(cite) {
   const body = el('div', { class: 'cite-body' });
-  const li = el('li', {}, el('span', { class: 'bullet', 'aria-hidden': 'true', text: '•' }), body);
+  const li = el('li', {}, el('span', { class: 'bullet', 'aria-hidden': 'true' }), body);
   if (!/第[零一二三四五六七八九十百千0-9]+条/.test(cite)) {
     body.textContent = cite;
     return li;
