@@ -29,6 +29,9 @@ var fieldLabels = map[string]string{
 	"credit_code": "统一社会信用代码", "contact": "联系人", "mobile": "手机号码", "city": "所在城市",
 	"case_number": "案号", "reason": "转交原因", "impact.seized": "被冻结、查封的财产",
 	"impact.employees": "受影响职工人数", "impact.deadline": "紧迫期限",
+	// visit requests
+	"topics": "主题", "dates": "希望的日期", "org_type": "申请单位类型", "org": "单位名称", "address": "活动地址",
+	"attendees": "参加人数", "summary.problems": "发现的问题", "summary.advice": "提出的建议",
 }
 
 // fieldLabel returns the Chinese name of a field code: "questions[2]" is 常见问法第 3 项 and a

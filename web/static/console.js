@@ -102,12 +102,19 @@ export const auditActions = {
   "synonyms.save": "保存口语词库", "canned.save": "保存常用回复", "canned.delete": "删除常用回复",
   "suggestion.published": "发布法官建议", "suggestion.merged": "并入法官建议", "suggestion.dismissed": "不予采纳法官建议",
   "calendar.save": "保存工作日历", "courts.save": "保存法院列表",
+  "visit.propose": "提议走访日期", "visit.confirm": "确认走访日期", "visit.decline": "婉拒走访申请",
+  "visit.cancel": "取消走访", "visit.complete": "记录走访结果",
 };
+// The states of a visit request, as the visits tab names them; a visit's audit detail is its state.
+const visitStatuses = { requested: "已收到", date_proposed: "已提议日期", counter_proposed: "企业提议其他日期", confirmed: "已确认",
+  done: "已完成", declined: "未能安排", cancelled: "已取消" };
 
 // auditTarget reads the object of an audit entry: batch imports record a count.
 export function auditTarget(t) {
   const m = /^(\d+) (articles|documents)$/.exec(t || "");
   if (m) return `${m[1]} ${m[2] === "articles" ? "篇文章" : "部法条"}`;
+  const v = /^visit #(\d+)$/.exec(t || "");
+  if (v) return `走访申请 #${v[1]}`;
   return t || "—";
 }
 
@@ -120,6 +127,7 @@ export function auditDetail(action, detail) {
   if (d === null || typeof d !== "object") {
     if (action === "user.create") return `角色：${roles[detail] || detail}`;
     if (action === "courts.save") return `共 ${detail} 个地区`;
+    if (action.startsWith("visit.")) return `状态：${visitStatuses[detail] || detail}`;
     return detail;
   }
   if (Array.isArray(d)) {
