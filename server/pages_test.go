@@ -113,7 +113,7 @@ func TestValidationMessagesNameFieldsInChinese(t *testing.T) {
 		t.Fatal("admin login")
 	}
 	code, out := admin.do("POST", "/api/v1/admin/users", map[string]any{"username": "judge.wang", "display_name": "王法官",
-		"role": "judge", "capacity": 3, "password": "short"})
+		"role": "judge", "court": "沈阳市中级人民法院", "capacity": 3, "password": "short"})
 	e, _ := out["error"].(map[string]any)
 	fields, _ := e["fields"].([]any)
 	if code != 400 || len(fields) != 1 {
