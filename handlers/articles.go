@@ -64,6 +64,7 @@ var articleTmpl = template.Must(template.New("article").Parse(`<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{.Title}} - 涉企法律服务</title>
+<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/static/app.css"></head>
 <body class="article-page"><main class="article">
 <p class="crumbs"><a href="/">← 返回咨询</a> · {{.CategoryName}} · {{.KindName}}</p>

@@ -2,8 +2,10 @@ package handlers
 
 import (
 	"errors"
+	"io/fs"
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -15,9 +17,9 @@ import (
 
 // APIError is the body of every error response.
 type APIError struct {
-	Code    string                 `json:"code"`
-	Message string                 `json:"message"`
-	Fields  []knowledge.FieldError `json:"fields,omitempty"`
+	Code    string         `json:"code"`
+	Message string         `json:"message"`
+	Fields  []FieldProblem `json:"fields,omitempty"`
 	// TotalFields is the number of problems found when Fields lists only the first MaxFields.
 	TotalFields int `json:"total_fields,omitempty"`
 }
@@ -45,8 +47,13 @@ func apiErr(status int, code, message string) error {
 }
 
 // ErrorHandler is the single place where errors become HTTP responses. Server errors are logged
-// here, once; client errors are not, since they are the client's business.
-func ErrorHandler(log *slog.Logger) echo.HTTPErrorHandler {
+// here, once; client errors are not, since they are the client's business. A browser asking for a
+// page that does not exist gets web's 404.html, a page with a way home; API clients get JSON.
+func ErrorHandler(log *slog.Logger, web fs.FS) echo.HTTPErrorHandler {
+	var notFoundPage []byte
+	if web != nil {
+		notFoundPage, _ = fs.ReadFile(web, "404.html")
+	}
 	return func(err error, c echo.Context) {
 		if c.Response().Committed {
 			return
@@ -59,8 +66,18 @@ func ErrorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 			_ = c.NoContent(status)
 			return
 		}
+		if status == http.StatusNotFound && notFoundPage != nil && wantsPage(c.Request()) {
+			_ = c.HTMLBlob(status, notFoundPage)
+			return
+		}
 		_ = c.JSON(status, errorBody{Error: body})
 	}
+}
+
+// wantsPage reports a browser navigating to a page: a GET that accepts HTML, outside the API.
+func wantsPage(r *http.Request) bool {
+	return r.Method == http.MethodGet && !strings.HasPrefix(r.URL.Path, "/api/") &&
+		strings.Contains(r.Header.Get(echo.HeaderAccept), echo.MIMETextHTML)
 }
 
 func classify(err error) (int, APIError) {
@@ -78,17 +95,16 @@ func classify(err error) (int, APIError) {
 	case errors.As(err, &le):
 		return http.StatusTooManyRequests, APIError{Code: "escalation_limit", Message: le.Message()}
 	case errors.As(err, &ve):
-		msg := "输入有误"
-		if len(ve.Fields) > 0 {
-			msg = ve.Fields[0].Message
+		fields := ve.Fields
+		body := APIError{Code: "invalid", Message: validationMessage(fields)}
+		if len(fields) > MaxFields {
+			fields, body.TotalFields = fields[:MaxFields], len(ve.Fields)
 		}
-		body := APIError{Code: "invalid", Message: msg, Fields: ve.Fields}
-		if len(body.Fields) > MaxFields {
-			body.Fields, body.TotalFields = body.Fields[:MaxFields], len(ve.Fields)
-		}
+		body.Fields = fieldProblems(fields)
 		return http.StatusBadRequest, body
 	case errors.Is(err, knowledge.ErrInvalid):
-		return http.StatusBadRequest, APIError{Code: "invalid", Message: "输入有误：" + err.Error()}
+		// A bare ErrInvalid carries an English explanation meant for the log, not the user.
+		return http.StatusBadRequest, APIError{Code: "invalid", Message: "输入有误，请检查后重试"}
 	case errors.Is(err, knowledge.ErrNotFound):
 		return http.StatusNotFound, APIError{Code: "not_found", Message: "未找到"}
 	case errors.Is(err, knowledge.ErrLastAdmin):

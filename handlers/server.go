@@ -99,7 +99,7 @@ func New(d Deps) *echo.Echo {
 	// Rate limits and the per-address caps key on the client address. Without a trusted proxy in
 	// front, X-Forwarded-For is whatever the client wants it to be, so take the socket's address.
 	e.IPExtractor = echo.ExtractIPDirect()
-	e.HTTPErrorHandler = ErrorHandler(d.Log)
+	e.HTTPErrorHandler = ErrorHandler(d.Log, d.Web)
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
 		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
 			d.Log.Error("panic", "path", c.Path(), "err", err, "stack", string(stack))

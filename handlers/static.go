@@ -3,6 +3,7 @@ package handlers
 import (
 	"io/fs"
 	"net/http"
+	"net/url"
 
 	"github.com/labstack/echo/v4"
 )
@@ -25,8 +26,27 @@ func (s *Server) static(e *echo.Echo) {
 		}
 	}
 	e.GET("/", page("index.html"))
-	e.GET("/judge", page("judge.html"))
-	e.GET("/admin", page("admin.html"))
+	e.GET("/judge", s.signedInPage(page("judge.html")))
+	e.GET("/admin", s.signedInPage(page("admin.html")))
 	e.GET("/login", page("login.html"))
+	e.GET("/favicon.ico", func(c echo.Context) error { return c.Redirect(http.StatusMovedPermanently, "/static/favicon.svg") })
 	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/", assets)))
+}
+
+// signedInPage sends a visitor without a valid session to the login page, which returns them here
+// afterwards, instead of loading a console whose first API call can only fail. Whether the account
+// may use the page is the console's business: it shows a clear refusal.
+func (s *Server) signedInPage(serve echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if s.d.Accounts == nil {
+			return serve(c)
+		}
+		if ck, err := c.Cookie(SessionCookie); err == nil {
+			if _, _, err := s.d.Accounts.Authenticate(c.Request().Context(), ck.Value); err == nil {
+				return serve(c)
+			}
+		}
+		c.Response().Header().Set("Cache-Control", "no-store")
+		return c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(c.Request().URL.Path))
+	}
 }

@@ -111,7 +111,7 @@ func merge(files []parsed, problems *knowledge.ValidationError) []Document {
 	})
 	for i := 1; i < len(docs); i++ {
 		if TitleKey(docs[i].Title) == TitleKey(docs[i-1].Title) && docs[i].Version == docs[i-1].Version {
-			problems.Add(docs[i].Source, "title", "same document and version as %s", docs[i-1].Source)
+			problems.Add(docs[i].Source, "title", "与 %s 是同一部文件的同一版本", docs[i-1].Source)
 		}
 	}
 	return docs

@@ -69,10 +69,10 @@ func lineError(file string, line int, format string, args ...any) error {
 func parseFile(name string, data []byte) (parsed, error) {
 	var p parsed
 	if len(data) > MaxFileSize {
-		return p, lineError(name, 0, "larger than %d bytes", MaxFileSize)
+		return p, lineError(name, 0, "文件超过 %d 字节", MaxFileSize)
 	}
 	if !utf8.Valid(data) {
-		return p, lineError(name, 0, "not UTF-8 text")
+		return p, lineError(name, 0, "不是 UTF-8 编码的文本")
 	}
 	_, fileVersion, fileBook := FileName(name)
 	b := &builder{doc: Document{Source: name}}
@@ -87,7 +87,7 @@ func parseFile(name string, data []byte) (parsed, error) {
 			switch {
 			case b.doc.Title == "":
 				if !strings.HasPrefix(line, "# ") {
-					return p, lineError(name, n, "must start with a '# title' line, not %q", clip(line))
+					return p, lineError(name, n, "第一行应为“# 文件名称”，而不是“%s”", clip(line))
 				}
 				b.doc.Title = strings.TrimSpace(strings.TrimPrefix(line, "# "))
 				continue
@@ -109,7 +109,7 @@ func parseFile(name string, data []byte) (parsed, error) {
 		}
 	}
 	if b.doc.Title == "" {
-		return p, lineError(name, 1, "empty file")
+		return p, lineError(name, 1, "文件为空")
 	}
 	if p.book == "" {
 		p.book = fileBook
@@ -190,7 +190,7 @@ func sortArticles(as []Article) error {
 	sort.SliceStable(as, func(i, j int) bool { return as[i].Key().Less(as[j].Key()) })
 	for i := 1; i < len(as); i++ {
 		if as[i].Key() == as[i-1].Key() {
-			return fmt.Errorf("%s appears in two books", as[i].Label)
+			return fmt.Errorf("%s 同时出现在两个分编中", as[i].Label)
 		}
 	}
 	return nil

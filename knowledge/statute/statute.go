@@ -113,26 +113,26 @@ func (d *Document) Validate() error {
 		item = d.Title
 	}
 	if strings.TrimSpace(d.Title) == "" {
-		v.Add(item, "title", "missing")
+		v.Add(item, "title", "缺少文件名称")
 	}
 	if d.Version != "" {
 		if _, err := time.Parse(time.DateOnly, d.Version); err != nil {
-			v.Add(item, "version", "%q is not a YYYY-MM-DD date", d.Version)
+			v.Add(item, "version", "版本日期“%s”应为 YYYY-MM-DD 格式", d.Version)
 		}
 	}
 	if len(d.Articles) == 0 {
-		v.Add(item, "articles", "no numbered article (第X条)")
+		v.Add(item, "articles", "没有找到带条号（第X条）的条文")
 	}
 	seen := map[Key]bool{}
 	for _, a := range d.Articles {
 		k := a.Key()
 		switch {
 		case a.Number < 1 || a.Number > MaxNumber:
-			v.Add(item, "articles", "article number %d out of range", a.Number)
+			v.Add(item, "articles", "条号 %d 超出范围", a.Number)
 		case a.Suffix != "" && suffixRank(a.Suffix) > MaxNumber:
-			v.Add(item, "articles", "%s: bad suffix %q", a.Label, a.Suffix)
+			v.Add(item, "articles", "%s：条号后缀“%s”无效", a.Label, a.Suffix)
 		case seen[k]:
-			v.Add(item, "articles", "%s appears twice", k.Label())
+			v.Add(item, "articles", "%s 出现了两次", k.Label())
 		}
 		seen[k] = true
 	}

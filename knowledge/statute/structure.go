@@ -83,7 +83,7 @@ func (b *builder) accepts(l label) (bool, error) {
 	switch {
 	case l.strict:
 		if !first && !b.last.Less(l.key) {
-			return false, fmt.Errorf("%s follows %s: articles out of order", l.key.Label(), b.last.Label())
+			return false, fmt.Errorf("%s 排在 %s 之后，条文顺序不对", l.key.Label(), b.last.Label())
 		}
 		return true, nil
 	case l.spaced && first:

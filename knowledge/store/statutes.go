@@ -77,7 +77,7 @@ func validateStatutes(docs []statute.Document) error {
 		}
 		k := [2]string{statute.TitleKey(docs[i].Title), docs[i].Version}
 		if prev, dup := seen[k]; dup {
-			v.Add(docs[i].Source, "title", "%s version %q is also in %s", docs[i].Title, docs[i].Version, prev)
+			v.Add(docs[i].Source, "title", "《%s》（%s 版）与 %s 重复", docs[i].Title, docs[i].Version, prev)
 		}
 		seen[k] = docs[i].Source
 	}

@@ -1,7 +1,7 @@
 import { extraLoaders } from "/static/admin_more.js";
 import { mountVisits } from "/static/visits_desk.js";
 import { loadSources } from "/static/admin_sources.js";
-import { api, whoami, logout, el, showMessage, errorText, setSanitisedHTML, categories, kinds, statuses } from "/static/console.js";
+import { api, whoami, logout, el, showMessage, errorText, fieldProblem, setSanitisedHTML, categories, kinds, statuses, auditActions, auditTarget, auditDetail } from "/static/console.js";
 
 const $ = (id) => document.getElementById(id);
 let current = null; // the article being edited, as last loaded or saved
@@ -91,7 +91,7 @@ async function openArticle(slug) {
   $("editor").scrollIntoView({ behavior: "smooth" });
 }
 
-$("new-article").addEventListener("click", () => { fillForm(null); $("versions").replaceChildren(); $("a-slug").focus(); });
+$("new-article").addEventListener("click", () => { fillForm(null); $("versions").replaceChildren(noVersions()); $("a-slug").focus(); });
 $("close-editor").addEventListener("click", () => { $("editor").hidden = true; current = null; });
 
 let previewTimer = 0;
@@ -141,12 +141,18 @@ $("to-draft").addEventListener("click", () => setStatus("draft", "已退回草�
 let versions = [];
 async function loadVersions(slug) {
   ({ versions } = await api("GET", `/api/v1/admin/articles/${encodeURIComponent(slug)}/versions`));
+  if (!versions.length) { $("versions").replaceChildren(noVersions()); return; }
   $("versions").replaceChildren(...versions.map((v) => el("tr", {},
     el("td", {}, v.article.version), el("td", {}, v.article.updated_by), el("td", {}, (v.article.updated_at || "").slice(0, 16).replace("T", " ")),
     el("td", {}, statuses[v.article.status]), el("td", {}, v.note),
     el("td", {},
       el("button", { type: "button", onclick: () => showDiff(v) }, "与当前版本比较"), " ",
       v.article.version === current?.version ? null : el("button", { type: "button", onclick: () => rollback(v.article.version) }, "回滚到此版本")))));
+}
+
+function noVersions() {
+  return el("tr", {}, el("td", { colspan: "6", class: "empty" }, el("strong", {}, "还没有版本记录"),
+    "文章每保存一次就生成一个版本，可在这里比较或回滚。"));
 }
 
 // diffLines is a longest-common-subsequence line diff: small articles, so O(n·m) is fine.
@@ -166,7 +172,7 @@ function diffLines(a, b) {
 }
 
 function articleText(a) {
-  return [`标题：${a.title}`, `状态：${a.status}`, `摘要：${a.summary}`, "问法：", ...(a.questions || []), "法律依据：", ...(a.legal_basis || []), "正文：", a.body].join("\n");
+  return [`标题：${a.title}`, `状态：${statuses[a.status] || a.status}`, `摘要：${a.summary}`, "问法：", ...(a.questions || []), "法律依据：", ...(a.legal_basis || []), "正文：", a.body].join("\n");
 }
 
 function showDiff(v) {
@@ -200,7 +206,7 @@ async function rollback(version) {
 
 // ---- test console ----
 const reasons = { explicit_request: "要求法官答复", specific_case: "具体案件", urgent_enforcement: "紧急执行事项", complaint: "投诉反映", uncovered_legal: "知识库未覆盖" };
-const intents = { answer: "直接解答", escalate: "建议转法官", smalltalk: "寒暄", out_of_scope: "非法律问题" };
+const intents = { answer: "直接解答", escalate: "建议转法官", smalltalk: "寒暄", out_of_scope: "非法律问题", clarify: "请企业选择" };
 $("test-form").addEventListener("submit", async (ev) => {
   ev.preventDefault();
   const q = $("test-q").value.trim();
@@ -356,7 +362,7 @@ const flagBadge = (kind) => el("span", { class: `badge ${kind === "repealed" ? "
 function showErrors(box, prefix, e) {
   if (!e.fields?.length) { showMessage(box, prefix + errorText(e)); return; }
   showMessage(box, `${prefix}共 ${e.fields.length} 处问题：`);
-  box.firstChild.append(el("ul", {}, ...e.fields.map((f) => el("li", {}, `${f.item ? f.item + "：" : ""}${f.field} ${f.message}`))));
+  box.firstChild.append(el("ul", {}, ...e.fields.map((f) => el("li", {}, fieldProblem(f)))));
 }
 
 function articleLink(a) {
@@ -459,9 +465,14 @@ $("citations-refresh").addEventListener("click", () => loadCitations().catch((e)
 // ---- audit ----
 async function loadAudit() {
   const { entries } = await api("GET", "/api/v1/admin/audit");
+  if (!entries.length) {
+    $("audit-rows").replaceChildren(el("tr", {}, el("td", { colspan: "5", class: "empty" }, "暂无操作记录。")));
+    return;
+  }
   $("audit-rows").replaceChildren(...entries.map((e) => el("tr", {},
-    el("td", {}, e.at.slice(0, 19).replace("T", " ")), el("td", {}, e.actor), el("td", {}, e.action), el("td", {}, e.target),
-    el("td", { class: "muted" }, e.detail))));
+    el("td", {}, e.at.slice(0, 19).replace("T", " ")), el("td", {}, e.actor),
+    el("td", { title: e.action }, auditActions[e.action] || e.action), el("td", {}, auditTarget(e.target)),
+    el("td", { class: "muted" }, auditDetail(e.action, e.detail)))));
 }
 
 // ---- start ----

@@ -2,7 +2,7 @@
 import { api, el, showMessage, errorText, categories, kinds } from "/static/console.js";
 
 const $ = (id) => document.getElementById(id);
-const intents = { answer: "直接解答", escalate: "转法官", smalltalk: "寒暄", out_of_scope: "非法律问题" };
+const intents = { answer: "直接解答", escalate: "转法官", smalltalk: "寒暄", out_of_scope: "非法律问题", clarify: "请企业选择" };
 const reasons = { explicit_request: "要求法官答复", specific_case: "具体案件", urgent_enforcement: "紧急执行事项", complaint: "投诉反映", uncovered_legal: "知识库未覆盖" };
 const pct = (x) => `${Math.round((x || 0) * 100)}%`;
 
@@ -86,7 +86,7 @@ async function loadSuggestions() {
   if (!suggestions.length) { $("s-list").replaceChildren(el("p", { class: "muted" }, "暂无待审核的建议。")); return; }
   $("s-list").replaceChildren(...suggestions.map((g) => {
     const a = g.article;
-    const slug = el("input", { value: a.slug, "aria-label": "slug" });
+    const slug = el("input", { value: a.slug, "aria-label": "网址标识（slug）" });
     const title = el("input", { value: a.title, "aria-label": "标题" });
     const summary = el("textarea", { rows: 3, "aria-label": "摘要" }, a.summary);
     const body = el("textarea", { rows: 8, "aria-label": "正文" }, a.body);
@@ -103,7 +103,7 @@ async function loadSuggestions() {
     };
     return el("div", { class: "card" },
       el("h4", {}, `${g.judge} 的建议（工单 #${g.ticket_id}，${categories[a.category] || a.category}，${kinds[a.kind] || a.kind}）`),
-      el("label", {}, "slug"), slug, el("label", {}, "标题"), title, el("label", {}, "问法"), questions,
+      el("label", {}, "网址标识（slug）"), slug, el("label", {}, "标题"), title, el("label", {}, "问法"), questions,
       el("label", {}, "摘要"), summary, el("label", {}, "正文"), body, msg,
       el("div", { class: "actions" },
         el("button", { type: "button", class: "primary", onclick: () => decide("publish", { article: { ...article(), status: "published" } }) }, "作为新文章发布"),

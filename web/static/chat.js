@@ -3,6 +3,8 @@
 // unacknowledged frames that is resent after every reconnect (the server ignores duplicates).
 
 import { initVisits, openVisitForm, refreshVisits } from '/static/visit.js';
+import { liteMarkdown } from '/static/markdown.js';
+import { intakeForm } from '/static/intake.js';
 
 const TOKEN_KEY = 'courtdesk.token';
 const OUTBOX_KEY = 'courtdesk.outbox';
@@ -34,6 +36,7 @@ const state = {
   lastAnswer: null,
   courts: null,
   pendingEscalation: '',
+  caseNumber: '', // the last case number the assistant recognised in a question
 };
 
 function newId() {
@@ -143,7 +146,7 @@ function onError(f) {
     setTimeout(() => outbox().forEach(send), 2000);
     return;
   }
-  if (fr && fr.type === 'escalate') return showFormErrors(f);
+  if (fr && fr.type === 'escalate') return intake.showErrors(f);
   if (f.code === 'invalid_token') return notice('会话凭证已失效或过期，已为您开始新的会话。');
   // Sent before close code 1012: the close handler reconnects; nothing failed in the conversation.
   if (f.code === 'unavailable' && !f.reply_to) return setConn('服务正在重启，稍后将自动重新连接…', true);
@@ -201,8 +204,10 @@ function render(m) {
   } else {
     node = answerBubble(m, state.lastQuestion);
     state.lastAnswer = m;
+    if (m.case_number) state.caseNumber = m.case_number;
   }
   insert(node, m.seq);
+  if (node.querySelector('.escalate')) syncEscalateButtons();
   node.scrollIntoView({ block: 'end' });
 }
 
@@ -280,7 +285,7 @@ function answerBubble(a, question) {
   if (a.escalation && a.escalation.suggested) {
     n.append(el('div', { class: 'escalate' },
       el('p', { text: `建议转交法官：${reasonText[a.escalation.reason] || '需要法官答复'}` }),
-      el('button', { type: 'button', class: 'primary escalate-btn', onclick: () => openForm(a) }, '转交法官')));
+      el('button', { type: 'button', class: 'primary escalate-btn', onclick: () => intake.open(a) }, '转交法官')));
   }
   if (a.offer === 'visit') {
     n.append(el('div', { class: 'escalate visit-offer' },
@@ -326,6 +331,28 @@ function setStatus(s) {
   const toJudge = s.mode === 'waiting' || s.mode === 'with_judge';
   $('#route-note').textContent = toJudge ? '· 您的留言将直接转给法官' : '';
   $('#ask-judge').hidden = toJudge;
+  syncEscalateButtons();
+}
+
+// syncEscalateButtons disables the 转交法官 buttons of earlier answers while the conversation is
+// with the judges, and says why: a second request would only be refused after the form is filled.
+function syncEscalateButtons() {
+  const toJudge = state.mode === 'waiting' || state.mode === 'with_judge';
+  for (const box of document.querySelectorAll('.msg .escalate')) {
+    const btn = box.querySelector('.escalate-btn');
+    if (!btn) continue; // the visit offer shares the box's look, not its purpose
+    btn.disabled = toJudge;
+    let why = box.querySelector('.queued-note');
+    if (toJudge && !why) {
+      why = el('span', { class: 'queued-note', id: 'qn-' + Math.random().toString(36).slice(2, 10) });
+      box.append(why);
+      btn.setAttribute('aria-describedby', why.id);
+    }
+    if (why) {
+      why.textContent = toJudge ? '您的问题已转交法官，无需重复提交；补充情况请直接在下方留言。' : '';
+      why.hidden = !toJudge;
+    }
+  }
 }
 
 // ---- asking ----
@@ -359,7 +386,7 @@ function setupComposer() {
     q.focus();
   });
   for (const b of document.querySelectorAll('.ask-example')) b.addEventListener('click', () => ask(b.textContent));
-  $('#ask-judge').addEventListener('click', () => openForm(state.lastAnswer));
+  $('#ask-judge').addEventListener('click', () => intake.open(state.lastAnswer));
 }
 
 // ---- overlays with focus management ----
@@ -427,161 +454,36 @@ async function openArticle(slug) {
   }
 }
 
-// ---- escalation form ----
-const CODE_CHARS = '0123456789ABCDEFGHJKLMNPQRTUWXY';
-const CODE_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
-
-// creditCodeProblem mirrors the server's GB 32100-2015 check for an early hint; the server decides.
-function creditCodeProblem(code) {
-  if (code.length !== 18) return '统一社会信用代码应为 18 位';
-  let sum = 0;
-  for (let i = 0; i < 17; i++) {
-    const v = CODE_CHARS.indexOf(code[i]);
-    if (v < 0) return '统一社会信用代码含有不允许的字符';
-    sum += v * CODE_WEIGHTS[i];
-  }
-  return CODE_CHARS[(31 - (sum % 31)) % 31] === code[17] ? '' : '统一社会信用代码校验位不正确，请核对是否输错';
-}
-
-async function loadCourts() {
-  if (state.courts) return;
-  const r = await fetch('/api/v1/courts');
-  const { courts } = await r.json();
-  state.courts = courts;
-  const sel = $('#f-city');
-  for (const c of courts) sel.append(el('option', { value: c.code }, `${c.name}（${c.court}）`));
-}
-
-function openForm(answer) {
-  const f = $('#esc-form');
-  clearFormErrors();
-  if (!f.elements.question.value) f.elements.question.value = state.lastQuestion;
-  const reason = answer && answer.escalation && answer.escalation.suggested ? answer.escalation.reason : '';
-  f.dataset.reason = reason;
-  const enforcement = reason === 'urgent_enforcement' ||
-    !!(answer && answer.sources && answer.sources[0] && answer.sources[0].category === 'enforcement');
-  if (enforcement) f.elements.enforcement.checked = true;
-  $('#impact').hidden = !f.elements.enforcement.checked;
-  openOverlay($('#escalate-view'), $('#esc-title'));
-  loadCourts().catch(() => showFormErrors({ message: '城市列表加载失败，请稍后再试' }));
-}
-
-function clearFormErrors() {
-  for (const p of document.querySelectorAll('#esc-form .err')) p.textContent = '';
-  for (const i of document.querySelectorAll('#esc-form [aria-invalid]')) i.removeAttribute('aria-invalid');
-}
-
-function showFormErrors(err) {
-  clearFormErrors();
-  let first = null;
-  for (const fe of err.fields || []) {
-    const p = document.getElementById(`e-${fe.field}`);
-    if (!p) continue;
-    p.textContent = fe.message;
-    const input = p.parentElement.querySelector('input, select, textarea');
-    if (input) { input.setAttribute('aria-invalid', 'true'); input.setAttribute('aria-errormessage', p.id); first = first || input; }
-  }
-  if (!first) $('#e-form').textContent = err.message || '提交失败，请稍后再试';
-  (first || $('#esc-submit')).focus();
-}
-
-function setupForm() {
-  const f = $('#esc-form');
-  f.elements.enforcement.addEventListener('change', () => { $('#impact').hidden = !f.elements.enforcement.checked; });
-  // An enforcement matter needs the impact facts: choosing that category ticks the box.
-  f.elements.category.addEventListener('change', () => {
-    if (f.elements.category.value === 'enforcement') f.elements.enforcement.checked = true;
-    $('#impact').hidden = !f.elements.enforcement.checked;
-  });
-  f.addEventListener('submit', (e) => {
-    e.preventDefault();
-    const v = (name) => f.elements[name].value.trim();
-    const credit = v('credit_code').replace(/[０-９Ａ-Ｚａ-ｚ]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xFEE0))
-      .toUpperCase().replace(/[\s-]/g, '');
-    const problem = creditCodeProblem(credit);
-    if (problem) { showFormErrors({ fields: [{ field: 'credit_code', message: problem }] }); return; }
-    const form = {
-      company: v('company'), credit_code: credit, contact: v('contact'), mobile: v('mobile'), city: v('city'),
-      case_number: v('case_number'), category: v('category'), question: v('question'), reason: f.dataset.reason || '',
-      enforcement: f.elements.enforcement.checked,
-    };
-    if (form.enforcement) {
-      form.impact = {
-        seized: v('seized'), production_stopped: f.elements.production_stopped.checked,
-        payroll_stopped: f.elements.payroll_stopped.checked, employees: Number(v('employees') || 0),
-        deadline: v('deadline'),
-      };
-    }
+// ---- escalation form (intake.js) ----
+const intake = intakeForm({
+  state, el, openOverlay,
+  submit(form) {
     // A conversation escalates after a question (the server refuses a first escalation without
     // one): when nothing was asked yet, the form's question goes first, as an ordinary question.
     if (!state.lastQuestion && form.question) ask(form.question);
     const frame = { type: 'escalate', id: newId(), form };
     state.pendingEscalation = frame.id;
     addOutbox(frame);
-    if (!state.connected) { $('#e-form').textContent = '网络已断开，恢复连接后将自动提交'; return; }
+    if (!state.connected) return false;
     send(frame);
-  });
-}
+    return true;
+  },
+});
 
 initVisits({ el, openOverlay, closeOverlay });
 $('#book-visit').addEventListener('click', openVisitForm);
 setupComposer();
 setupOverlays();
-setupForm();
 connect();
 $('#q').focus();
-
-// liteMarkdown renders a judge's reply: paragraphs, "- " lists, **bold** and links to knowledge-base
-// articles or https pages. It builds DOM nodes from text, so nothing in a reply is ever parsed as HTML.
-function liteMarkdown(text) {
-  const box = document.createElement('div');
-  box.className = 'text';
-  let list = null;
-  for (const line of String(text).split('\n')) {
-    const item = /^\s*[-*•]\s+(.*)$/.exec(line);
-    if (item) {
-      if (!list) { list = document.createElement('ul'); box.append(list); }
-      const li = document.createElement('li');
-      inline(li, item[1]);
-      list.append(li);
-      continue;
-    }
-    list = null;
-    if (line.trim() === '') continue;
-    const p = document.createElement('p');
-    inline(p, line);
-    box.append(p);
-  }
-  return box;
-}
-
-function inline(parent, text) {
-  const re = /\*\*([^*]+)\*\*|\[([^\]]{1,120})\]\(((?:\/kb\/[a-z0-9-]+)|(?:https:\/\/[^\s)]+))\)/g;
-  let last = 0;
-  for (const m of text.matchAll(re)) {
-    parent.append(text.slice(last, m.index));
-    if (m[1] !== undefined) {
-      const b = document.createElement('strong');
-      b.textContent = m[1];
-      parent.append(b);
-    } else {
-      const a = document.createElement('a');
-      a.textContent = m[2];
-      a.href = m[3];
-      if (m[3].startsWith('https:')) { a.target = '_blank'; a.rel = 'noopener noreferrer'; }
-      parent.append(a);
-    }
-    last = m.index + m[0].length;
-  }
-  parent.append(text.slice(last));
-}
 
 // basisItem shows one cited provision; a numbered one opens its official text (法条原文) in place,
 // when the court has imported the statutes.
 function basisItem(cite) {
-  const li = el('li', {});
+  const body = el('div', { class: 'cite-body' });
+  const li = el('li', {}, el('span', { class: 'bullet', 'aria-hidden': 'true' }), body);
   if (!/第[零一二三四五六七八九十百千0-9]+条/.test(cite)) {
-    li.textContent = cite;
+    body.textContent = cite;
     return li;
   }
   const box = el('div', { class: 'statute', hidden: '' });
@@ -610,6 +512,6 @@ function basisItem(cite) {
       box.textContent = '法条原文暂时无法打开，请稍后再试。';
     }
   });
-  li.append(btn, box);
+  body.append(btn, box);
   return li;
 }

@@ -21,8 +21,10 @@ export async function api(method, path, body) {
   if (method !== "GET" && csrf) opts.headers["X-CSRF-Token"] = csrf;
   const resp = await fetch(path, opts);
   if (resp.status === 401 && !path.startsWith("/api/v1/auth/login")) {
-    location.href = "/login?next=" + encodeURIComponent(location.pathname + location.hash);
-    throw new APIError(401, {});
+    // The session has ended: go to the login page, which brings the user back here. The call never
+    // settles, so no caller shows an error for a page that is being left anyway.
+    location.replace("/login?next=" + encodeURIComponent(location.pathname + location.search + location.hash));
+    return new Promise(() => {});
   }
   if (resp.status === 204) return null;
   const text = await resp.text();
@@ -62,9 +64,14 @@ export function showMessage(container, text, kind = "error") {
   container.replaceChildren(el("div", { class: `msg ${kind}`, role: kind === "error" ? "alert" : "status" }, text));
 }
 
+// fieldProblem names one bad field in Chinese: the server sends each field's label with its code.
+export function fieldProblem(f) {
+  return `${f.item ? f.item + " " : ""}${f.label || f.field}：${f.message}`;
+}
+
 export function errorText(err) {
-  if (err instanceof APIError && err.fields.length) {
-    return err.message + "：" + err.fields.map((f) => `${f.item ? f.item + " " : ""}${f.field} ${f.message}`).join("；");
+  if (err instanceof APIError && err.fields.length > 1) {
+    return `共 ${err.fields.length} 处问题：` + err.fields.map(fieldProblem).join("；");
   }
   return err.message || String(err);
 }
@@ -81,3 +88,65 @@ export const categories = {
 };
 export const kinds = { case_explanation: "以案释法", compliance_advice: "合规建议", service_guide: "办事指南" };
 export const statuses = { draft: "草稿", published: "已发布", archived: "已归档" };
+const changes = { created: "新建", updated: "更新", unchanged: "未变", replaced: "替换", historical: "旧版本" };
+const flagKinds = { amended: "已修改", repealed: "已废止" };
+const roles = { judge: "法官", admin: "管理员" };
+
+// auditActions names every action the audit log records; an unknown one is shown as it is.
+export const auditActions = {
+  "article.create": "新建文章", "article.save": "保存文章", "article.published": "发布文章", "article.draft": "退回草稿",
+  "article.archived": "归档文章", "article.rollback": "回滚文章", "article.import": "导入文章",
+  "candidate.approve": "采纳候选问法", "candidate.reject": "不予采纳候选问法",
+  "statutes.import": "导入法条", "legal_flag.add": "添加依据标记", "legal_flag.clear": "解除依据标记",
+  "user.create": "新建账号", "user.update": "修改账号", "user.reset_password": "重置密码",
+  "synonyms.save": "保存口语词库", "canned.save": "保存常用回复", "canned.delete": "删除常用回复",
+  "suggestion.published": "发布法官建议", "suggestion.merged": "并入法官建议", "suggestion.dismissed": "不予采纳法官建议",
+  "calendar.save": "保存工作日历", "courts.save": "保存法院列表",
+  "visit.propose": "提议走访日期", "visit.confirm": "确认走访日期", "visit.decline": "婉拒走访申请",
+  "visit.cancel": "取消走访", "visit.complete": "记录走访结果",
+};
+// The states of a visit request, as the visits tab names them; a visit's audit detail is its state.
+const visitStatuses = { requested: "已收到", date_proposed: "已提议日期", counter_proposed: "企业提议其他日期", confirmed: "已确认",
+  done: "已完成", declined: "未能安排", cancelled: "已取消" };
+
+// auditTarget reads the object of an audit entry: batch imports record a count.
+export function auditTarget(t) {
+  const m = /^(\d+) (articles|documents)$/.exec(t || "");
+  if (m) return `${m[1]} ${m[2] === "articles" ? "篇文章" : "部法条"}`;
+  const v = /^visit #(\d+)$/.exec(t || "");
+  if (v) return `走访申请 #${v[1]}`;
+  return t || "—";
+}
+
+// auditDetail turns an entry's detail (plain text, or the JSON some actions record) into a line
+// of Chinese.
+export function auditDetail(action, detail) {
+  if (!detail) return "";
+  let d;
+  try { d = JSON.parse(detail); } catch { d = null; }
+  if (d === null || typeof d !== "object") {
+    if (action === "user.create") return `角色：${roles[detail] || detail}`;
+    if (action === "courts.save") return `共 ${detail} 个地区`;
+    if (action.startsWith("visit.")) return `状态：${visitStatuses[detail] || detail}`;
+    return detail;
+  }
+  if (Array.isArray(d)) {
+    const n = {};
+    for (const r of d) n[r.change] = (n[r.change] || 0) + 1;
+    const counts = Object.entries(n).map(([c, k]) => `${changes[c] || c} ${k} 篇`).join("，");
+    const named = d.filter((r) => r.change !== "unchanged").slice(0, 5).map((r) => `${r.slug}（${changes[r.change] || r.change}，第 ${r.version} 版）`);
+    return counts + (named.length ? "：" + named.join("、") + (d.length > named.length ? " 等" : "") : "");
+  }
+  const parts = [];
+  for (const [k, v] of Object.entries(d)) {
+    if (v === "" || v === null || v === undefined) continue;
+    if (k === "version") parts.push(`第 ${v} 版`);
+    else if (k === "status") parts.push(`状态：${statuses[v] || v}`);
+    else if (k === "note") parts.push(`说明：${v}`);
+    else if (k === "kind") parts.push(`类型：${flagKinds[v] || v}`);
+    else if (k === "id") parts.push(`编号 ${v}`);
+    else if (changes[k]) parts.push(`${changes[k]} ${v} 部`);
+    else parts.push(`${k}：${typeof v === "object" ? JSON.stringify(v) : v}`);
+  }
+  return parts.join("；");
+}

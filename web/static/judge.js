@@ -1,5 +1,6 @@
 import { mountVisits } from "/static/visits_desk.js";
 import { api, whoami, logout, el, showMessage, errorText, categories, kinds } from "/static/console.js";
+import { liteMarkdown } from "/static/markdown.js";
 
 const $ = (id) => document.getElementById(id);
 const reasons = { explicit_request: "要求法官答复", specific_case: "具体案件", urgent_enforcement: "紧急执行事项", complaint: "投诉反映", uncovered_legal: "知识库未覆盖" };
@@ -46,11 +47,24 @@ async function loadQueue(more = false) {
   nextCursor = page.next_cursor || "";
   const overdue = shown.filter((t) => t.overdue).length;
   $("q-count").textContent = `${nextCursor ? "已显示" : "共"} ${shown.length} 件` + (overdue ? `，其中 ${overdue} 件超时` : "");
-  $("q-rows").replaceChildren(...shown.map(queueRow));
   $("q-more").hidden = !nextCursor;
+  if (!shown.length) {
+    $("q-rows").replaceChildren(el("tr", {}, el("td", { colspan: "4", class: "empty" }, el("strong", {}, emptyQueue()),
+      "企业转交法官的咨询会实时出现在这里，无需刷新页面。")));
+    return;
+  }
+  $("q-rows").replaceChildren(...shown.map(queueRow));
 }
 $("q-more").addEventListener("click", () => loadQueue(true).catch((e) => alert(errorText(e))));
 for (const id of ["q-scope", "q-state", "q-category"]) $(id).addEventListener("change", () => loadQueue().catch((e) => alert(errorText(e))));
+
+// emptyQueue says what an empty list means under the chosen filters.
+function emptyQueue() {
+  const state = $("q-state").value;
+  if ($("q-scope").value === "mine") return state ? `没有${stateNames[state]}的工单` : "您手上暂无工单";
+  if ($("q-category").value || state) return "没有符合条件的工单";
+  return "暂无待办工单";
+}
 
 async function loadCounts() {
   const c = await api("GET", "/api/v1/judge/stats");
@@ -74,6 +88,7 @@ async function openTicket(id) {
   renderTicket();
   for (const tr of $("q-rows").children) tr.classList.toggle("selected", tr.dataset.id === String(id));
   $("ticket").hidden = false;
+  $("ticket-empty").hidden = true;
   $("t-title").focus?.();
 }
 
@@ -105,7 +120,9 @@ function renderTicket() {
   $("a-suggest").hidden = !current.messages.some((m) => m.kind === "judge");
   $("t-transcript").replaceChildren(...current.messages.map((m) => {
     const who = { enterprise: "企业", bot: "智能助手", system: "系统", judge: m.judge || "法官" }[m.kind] || m.kind;
-    const li = el("li", { class: m.kind }, el("span", { class: "who" }, `${who} · ${time(m.created_at)}`), m.text);
+    // A judge's reply is drawn as the enterprise sees it in the chat, not as the Markdown typed.
+    const li = el("li", { class: m.kind }, el("span", { class: "who" }, `${who} · ${time(m.created_at)}`),
+      m.kind === "judge" ? liteMarkdown(m.text) : m.text);
     if (m.kind === "bot" && m.sources?.length) {
       li.append(el("div", { class: "muted" }, `依据文章：${m.sources.slice(0, 3).map((s) => s.title).join("；")}` +
         (m.reason ? `　（建议转法官：${reasons[m.reason] || m.reason}）` : "") + (m.feedback === -1 ? "　企业反馈：没帮助" : "")));
