@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+
+	"github.com/courtdesk/courtdesk/internal/logmask"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -109,14 +111,17 @@ func loadConfig(e *env, name string, args []string, register func(*Config, *flag
 	return &cfg, fs, nil
 }
 
+// newLogger is every command's logger. Mobile numbers, ID numbers and credit codes are masked in
+// each line (internal/logmask) whatever path a visitor's text takes into a log.
 func newLogger(cfg *Config, w io.Writer) *slog.Logger {
 	var lvl slog.Level
 	_ = lvl.UnmarshalText([]byte(cfg.LogLevel))
 	opts := &slog.HandlerOptions{Level: lvl}
+	var h slog.Handler = slog.NewTextHandler(w, opts)
 	if cfg.LogFormat == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
+		h = slog.NewJSONHandler(w, opts)
 	}
-	return slog.New(slog.NewTextHandler(w, opts))
+	return slog.New(logmask.New(h))
 }
 
 func cmdVersion(_ context.Context, e *env, args []string) error {
