@@ -94,6 +94,9 @@ func (s *Server) routes(e *echo.Echo) {
 		if s.d.Reports != nil {
 			admin.GET("/reports/:name", s.adminReport)
 		}
+		if s.d.Retention != nil {
+			admin.GET("/retention", s.adminRetention)
+		}
 		if s.d.Desk != nil {
 			admin.POST("/canned", s.adminSaveCanned)
 			admin.PUT("/canned/:id", s.adminSaveCanned)

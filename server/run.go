@@ -36,6 +36,7 @@ func commands() []command {
 		{"export", "export [flags]: write every article as a JSON array to stdout", cmdExport},
 		{"reindex", "reindex [flags]: rebuild the search index from the store", cmdReindex},
 		{"user", "user add --role judge|admin --username NAME [flags]: create an account", cmdUser},
+		{"purge", "purge [--older-than 180d] [--dry-run] [flags]: delete old conversations, messages and resolved tickets (never open ones); reports keep their figures", cmdPurge},
 		{"statutes", "statutes import DIR | statutes check [flags]: import official statute texts; list citations that do not resolve", cmdStatutes},
 		{"version", "version: print the version", cmdVersion},
 	}

@@ -10,7 +10,7 @@ function fillSelect(sel, map) {
 }
 
 // ---- tabs ----
-const tabs = ["articles", "test", "synonyms", "candidates", "users", "io", "statutes", "reports", "suggestions", "visits", "canned", "calendar", "audit"];
+const tabs = ["articles", "test", "synonyms", "candidates", "users", "io", "statutes", "reports", "suggestions", "visits", "canned", "calendar", "audit", "system"];
 const loaders = { synonyms: loadSynonyms, candidates: loadCandidates, users: loadUsers, statutes: loadStatutesTab, audit: loadAudit, visits: mountVisits($("tab-visits")), ...extraLoaders };
 function showTab(name) {
   for (const t of tabs) {

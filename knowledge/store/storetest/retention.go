@@ -24,7 +24,7 @@ type RetentionData struct {
 	// Old has only bot answers; Resolved has a ticket resolved long ago (with a note); Open has a
 	// ticket still waiting; Visiting a visit request not yet answered; Recent is a week old.
 	Old, Resolved, Open, Visiting, Recent string
-	ResolvedTicket, OpenTicket  int64
+	ResolvedTicket, OpenTicket            int64
 }
 
 // SeedRetention fills s with conversations around a retention cutoff of 180 days before now,
