@@ -98,6 +98,9 @@ func (s *Server) routes(e *echo.Echo) {
 			admin.GET("/escalations", s.adminEscalations)
 			admin.POST("/escalations/close", s.adminCloseEscalations)
 		}
+		if s.d.Retention != nil {
+			admin.GET("/retention", s.adminRetention)
+		}
 		if s.d.Desk != nil {
 			admin.POST("/canned", s.adminSaveCanned)
 			admin.PUT("/canned/:id", s.adminSaveCanned)

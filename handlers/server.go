@@ -81,6 +81,9 @@ type Deps struct {
 	// Statutes serves the statute library, the citation report and the legal-basis flags; without
 	// it those routes are not mounted.
 	Statutes Statutes
+	// Retention shows admins the retention period and the last purge; without it the route is
+	// not mounted.
+	Retention RetentionStatus
 }
 
 // Server holds the handlers' dependencies.

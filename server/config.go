@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/courtdesk/courtdesk/knowledge/retention"
 )
 
 // Config is the whole configuration: defaults in code, then COURTDESK_* environment variables,
@@ -43,6 +45,12 @@ type Config struct {
 	EscalationTokenWindow   time.Duration
 	EscalationsPerAddress   int
 	EscalationAddressWindow time.Duration
+	// RetentionDays is how long conversations, messages and resolved tickets are kept; 0 keeps
+	// them forever. `courtdesk purge` uses it by default, and the daily purge when PurgeDaily is on.
+	RetentionDays int
+	// PurgeDaily lets serve run the purge once a day (one replica per day). Off by default, so that
+	// an upgrade never starts deleting by itself: turn it on once the court has agreed the period.
+	PurgeDaily bool
 	// Calibrate refits the answer confidence in the background after start and after every
 	// change to the articles; off, the calibration fitted on the seed (built in) serves.
 	Calibrate bool
@@ -70,6 +78,7 @@ func DefaultConfig() Config {
 		EscalationTokenWindow:   24 * time.Hour,
 		EscalationsPerAddress:   10,
 		EscalationAddressWindow: time.Hour,
+		RetentionDays:           retention.DefaultDays,
 	}
 }
 
@@ -109,6 +118,8 @@ var envVars = []envSpec{
 		c.EscalationAddressWindow, err = time.ParseDuration(v)
 		return
 	}},
+	{"COURTDESK_RETENTION_DAYS", func(c *Config, v string) (err error) { c.RetentionDays, err = strconv.Atoi(v); return }},
+	{"COURTDESK_PURGE_DAILY", func(c *Config, v string) (err error) { c.PurgeDaily, err = strconv.ParseBool(v); return }},
 	{"COURTDESK_MAX_BODY_BYTES", func(c *Config, v string) (err error) { c.MaxBodyBytes, err = strconv.ParseInt(v, 10, 64); return }},
 }
 
@@ -138,6 +149,8 @@ func (c *Config) registerServe(fs *flag.FlagSet) {
 	fs.StringVar(&c.PublicURL, "public-url", c.PublicURL, "public base URL, e.g. https://courtdesk.example.cn (COURTDESK_PUBLIC_URL)")
 	fs.Float64Var(&c.RateLimit, "rate-limit", c.RateLimit, "requests per second per client; 0 turns rate limits off (COURTDESK_RATE_LIMIT)")
 	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "text or json (COURTDESK_LOG_FORMAT)")
+	fs.IntVar(&c.RetentionDays, "retention-days", c.RetentionDays, "days conversations and resolved tickets are kept; 0 keeps them (COURTDESK_RETENTION_DAYS)")
+	fs.BoolVar(&c.PurgeDaily, "purge-daily", c.PurgeDaily, "purge what is older than the retention period once a day (COURTDESK_PURGE_DAILY)")
 }
 
 // Validate checks the configuration as a whole.
@@ -205,6 +218,12 @@ func (c *Config) Validate() error {
 	}
 	if c.PasswordCost < 4 || c.PasswordCost > 15 {
 		errs = append(errs, errors.New("password cost must be between 4 and 15 (bcrypt)"))
+	}
+	if c.RetentionDays < 0 || c.RetentionDays > 36500 {
+		errs = append(errs, errors.New("retention days must be between 0 (keep forever) and 36500"))
+	}
+	if c.PurgeDaily && c.RetentionDays == 0 {
+		errs = append(errs, errors.New("COURTDESK_PURGE_DAILY needs a retention period: COURTDESK_RETENTION_DAYS is 0 (keep forever)"))
 	}
 	if c.AdminPassword != "" && len(c.AdminPassword) < 10 {
 		errs = append(errs, errors.New("COURTDESK_ADMIN_PASSWORD must be at least 10 characters"))

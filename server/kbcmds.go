@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"log/slog"
 
 	"github.com/courtdesk/courtdesk/index"
 	"github.com/courtdesk/courtdesk/kbfile"
@@ -115,7 +114,7 @@ func cmdReindex(ctx context.Context, e *env, args []string) error {
 	if err := ix.Rebuild(published); err != nil {
 		return err
 	}
-	slog.New(slog.NewTextHandler(e.stderr, nil)).Info("index rebuilt", "docs", ix.DocCount())
+	newLogger(cfg, e.stderr).Info("index rebuilt", "docs", ix.DocCount())
 	fmt.Fprintf(e.stdout, "reindexed %d published article(s) into %s\n", ix.DocCount(), cfg.indexDir())
 	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/courtdesk/courtdesk/internal/logmask"
 	"github.com/courtdesk/courtdesk/internal/lograte"
 )
 
@@ -37,6 +38,7 @@ func commands() []command {
 		{"export", "export [flags]: write every article as a JSON array to stdout", cmdExport},
 		{"reindex", "reindex [flags]: rebuild the search index from the store", cmdReindex},
 		{"user", "user add --role judge|admin --username NAME [flags]: create an account", cmdUser},
+		{"purge", "purge [--older-than 180d] [--dry-run] [flags]: delete old conversations, messages and resolved tickets (never open ones); reports keep their figures", cmdPurge},
 		{"statutes", "statutes import DIR | statutes check [flags]: import official statute texts; list citations that do not resolve", cmdStatutes},
 		{"version", "version: print the version", cmdVersion},
 	}
@@ -112,6 +114,8 @@ func loadConfig(e *env, name string, args []string, register func(*Config, *flag
 	return &cfg, fs, nil
 }
 
+// newLogger is every command's logger. Mobile numbers, ID numbers and credit codes are masked in
+// each line (internal/logmask) whatever path a visitor's text takes into a log.
 func newLogger(cfg *Config, w io.Writer) *slog.Logger {
 	var lvl slog.Level
 	_ = lvl.UnmarshalText([]byte(cfg.LogLevel))
@@ -122,7 +126,7 @@ func newLogger(cfg *Config, w io.Writer) *slog.Logger {
 	}
 	// Identical warnings and errors are written once a minute with a count: a failing store makes
 	// every request fail alike, and one line says as much as thousands.
-	return slog.New(lograte.New(h, logFoldInterval, nil))
+	return slog.New(lograte.New(logmask.New(h), logFoldInterval, nil))
 }
 
 // logFoldInterval is how long identical warnings and errors are folded into one line.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"time"
@@ -35,6 +36,8 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    32 << 10,
+		// The server's own complaints (bad handshakes, header errors) go through the masked logger.
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	base := "http://" + ln.Addr().String()
 	if cfg.PublicURL != "" {
@@ -46,6 +49,9 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	go func() { errc <- srv.Serve(ln) }()
 	go a.sweepClaims(ctx, time.Minute)
 	go flushLogCounts(ctx, log)
+	if cfg.PurgeDaily {
+		go a.purgeDaily(ctx, time.Hour)
+	}
 	select {
 	case err := <-errc:
 		if !errors.Is(err, http.ErrServerClosed) {
@@ -83,6 +89,28 @@ func (a *app) sweepClaims(ctx context.Context, every time.Duration) {
 			} else if n > 0 {
 				a.log.Info("lapsed claims returned to the queue", "tickets", n)
 			}
+		}
+	}
+}
+
+// purgeDaily applies the retention period once a day: every replica checks each period, and the
+// first to claim the day in the store runs that day's purge.
+func (a *app) purgeDaily(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		r, ran, err := a.retention.RunDaily(ctx)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			a.log.Error("retention purge", "err", err)
+		case ran:
+			a.log.Info("retention purge", "cutoff", r.Cutoff, "conversations", r.Conversations, "messages", r.Messages,
+				"tickets", r.Tickets, "kept_open", r.KeptOpen)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
 		}
 	}
 }

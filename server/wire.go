@@ -22,6 +22,7 @@ import (
 	"github.com/courtdesk/courtdesk/knowledge/laws"
 	"github.com/courtdesk/courtdesk/knowledge/library"
 	"github.com/courtdesk/courtdesk/knowledge/report"
+	"github.com/courtdesk/courtdesk/knowledge/retention"
 	"github.com/courtdesk/courtdesk/knowledge/seed"
 	"github.com/courtdesk/courtdesk/knowledge/store"
 	"github.com/courtdesk/courtdesk/knowledge/store/postgres"
@@ -39,6 +40,8 @@ type app struct {
 	lib   *library.Library
 	chat  *chat
 	http  *echo.Echo
+	// retention applies the retention period: the daily purge, and the line admins see.
+	retention *retention.Service
 }
 
 // openStore opens the configured engine and applies migrations.
@@ -67,7 +70,8 @@ func build(ctx context.Context, cfg *Config, log *slog.Logger, out io.Writer) (*
 // buildOn wires the service on an open store, which it owns from here on.
 func buildOn(ctx context.Context, cfg *Config, log *slog.Logger, out io.Writer, st *store.Store) (*app, error) {
 	start := time.Now()
-	a := &app{cfg: cfg, log: log, store: st, lib: library.New(st, nil)}
+	a := &app{cfg: cfg, log: log, store: st, lib: library.New(st, nil),
+		retention: retention.New(st, cfg.RetentionDays, cfg.PurgeDaily)}
 	fail := func(err error) (*app, error) { a.close(); return nil, err }
 
 	if err := a.seedIfEmpty(ctx); err != nil {
@@ -156,6 +160,7 @@ func buildOn(ctx context.Context, cfg *Config, log *slog.Logger, out io.Writer, 
 		// The visit API takes the chat's visitor token, checked by the same signer.
 		VisitorTokens: a.chat.tokens,
 		AskLog:        st,
+		Retention:     a.retention,
 	})
 	log.Info("ready to serve", "store", st.Driver().Name(), "articles", len(published),
 		"took_ms", time.Since(start).Milliseconds())

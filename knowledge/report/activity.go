@@ -20,7 +20,7 @@ type ActivityRow struct {
 	Questions   int    `json:"questions"`           // 咨询量: chat and HTTP questions, greetings excluded
 	Escalated   int    `json:"escalated"`           // 转法官数
 	Answered    int    `json:"answered_by_judges"`  // 已答复数
-	Enterprises int    `json:"enterprises"`         // 服务企业数: distinct credit codes of tickets and visits
+	Enterprises int    `json:"enterprises"`         // 服务企业数: distinct enterprises of tickets and visits
 	Visits      int    `json:"visits"`              // 走访次数: visits done
 	Enforcement int    `json:"enforcement_related"` // 涉企执行类咨询数
 }
@@ -96,7 +96,7 @@ func (s *Service) Activity(ctx context.Context, from, to time.Time) (Activity, e
 		if !t.FirstResponseAt.IsZero() {
 			r.Answered++
 		}
-		served(r.Month, r.Court, t.CreditCode)
+		served(r.Month, r.Court, t.Enterprise)
 	}
 	for _, v := range visits {
 		m := v.Date
@@ -105,7 +105,7 @@ func (s *Service) Activity(ctx context.Context, from, to time.Time) (Activity, e
 		}
 		r := row(m, v.Court)
 		r.Visits++
-		served(r.Month, r.Court, v.CreditCode)
+		served(r.Month, r.Court, v.Enterprise)
 	}
 	for k, r := range rows {
 		r.Enterprises = len(codes[k])

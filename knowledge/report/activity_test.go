@@ -29,12 +29,12 @@ func TestActivityPerCourtPerMonth(t *testing.T) {
 			{At: nov, Intent: answer.IntentOutOfScope},
 		},
 		tickets: []TicketRow{
-			{Court: sy, CreditCode: "A", CreatedAt: oct, FirstResponseAt: oct.Add(time.Hour)},
-			{Court: sy, CreditCode: "A", CreatedAt: nov},
+			{Court: sy, Enterprise: "A", CreatedAt: oct, FirstResponseAt: oct.Add(time.Hour)},
+			{Court: sy, Enterprise: "A", CreatedAt: nov},
 		},
 		visits: []VisitRow{
-			{Court: sy, Date: "2026-11-20", CreditCode: "A"},
-			{Court: dl, Date: "2026-11-21", CreditCode: "B"},
+			{Court: sy, Date: "2026-11-20", Enterprise: "A"},
+			{Court: dl, Date: "2026-11-21", Enterprise: "B"},
 		},
 	}
 	s := New(data, escalation.DefaultCalendar, 4*time.Hour, bigrams)

@@ -96,11 +96,11 @@ func TestActivityAndResponseTimes(t *testing.T) {
 			{At: mon, Intent: answer.IntentSmalltalk},
 		},
 		tickets: []TicketRow{
-			{Court: "沈阳市中级人民法院", JudgeID: 1, Judge: "李法官", CreditCode: "A", CreatedAt: mon, FirstResponseAt: mon.Add(2 * time.Hour)},
+			{Court: "沈阳市中级人民法院", JudgeID: 1, Judge: "李法官", Enterprise: "A", CreatedAt: mon, FirstResponseAt: mon.Add(2 * time.Hour)},
 			// Friday 16:00 → Monday 12:00 is 4 working hours: within the target.
-			{Court: "沈阳市中级人民法院", JudgeID: 1, Judge: "李法官", CreditCode: "A",
+			{Court: "沈阳市中级人民法院", JudgeID: 1, Judge: "李法官", Enterprise: "A",
 				CreatedAt: mon.Add(-65 * time.Hour), FirstResponseAt: mon.Add(3 * time.Hour)},
-			{Court: "大连市中级人民法院", CreditCode: "B", CreatedAt: mon},
+			{Court: "大连市中级人民法院", Enterprise: "B", CreatedAt: mon},
 		},
 	}
 	s := New(data, escalation.DefaultCalendar, 4*time.Hour, bigrams)

@@ -5,6 +5,8 @@ package report
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"sort"
 	"time"
 
@@ -30,13 +32,15 @@ type Answered struct {
 
 // TicketRow is one escalation as the reports need it.
 type TicketRow struct {
-	ID              int64
-	Court           string
-	JudgeID         int64
-	Judge           string
-	Reason          answer.Reason
-	Specialty       knowledge.Category
-	CreditCode      string
+	ID        int64
+	Court     string
+	JudgeID   int64
+	Judge     string
+	Reason    answer.Reason
+	Specialty knowledge.Category
+	// Enterprise is EnterpriseKey of the intake's credit code: enough to count distinct
+	// enterprises, and what a ticket archived by the retention purge still has.
+	Enterprise      string
 	State           escalation.State
 	CreatedAt       time.Time
 	FirstResponseAt time.Time
@@ -44,12 +48,25 @@ type TicketRow struct {
 
 // VisitRow is one 法官进企业 visit that took place.
 type VisitRow struct {
-	Court      string
-	Date       string // YYYY-MM-DD, China time
-	CreditCode string
+	Court string
+	Date  string // YYYY-MM-DD, China time
+	// Enterprise is EnterpriseKey of the visited enterprise's credit code, comparable with a
+	// ticket's.
+	Enterprise string
 }
 
-// Source reads the rows of a period [from, to).
+// EnterpriseKey is a stable pseudonym of an enterprise: a digest of its normalised credit code,
+// or "" for none. Reports count enterprises by it; archived tickets keep only it.
+func EnterpriseKey(creditCode string) string {
+	if creditCode == "" {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(creditCode))
+	return hex.EncodeToString(sum[:16])
+}
+
+// Source reads the rows of a period [from, to): the live rows and those the retention purge
+// archived.
 type Source interface {
 	AnsweredBetween(ctx context.Context, from, to time.Time) ([]Answered, error)
 	TicketsBetween(ctx context.Context, from, to time.Time) ([]TicketRow, error)

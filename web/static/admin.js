@@ -11,7 +11,7 @@ function fillSelect(sel, map) {
 }
 
 // ---- tabs ----
-const tabs = ["articles", "test", "synonyms", "candidates", "users", "io", "statutes", "reports", "suggestions", "visits", "canned", "calendar", "sources", "audit"];
+const tabs = ["articles", "test", "synonyms", "candidates", "users", "io", "statutes", "reports", "suggestions", "visits", "canned", "calendar", "sources", "audit", "system"];
 const loaders = { synonyms: loadSynonyms, candidates: loadCandidates, users: loadUsers, statutes: loadStatutesTab, audit: loadAudit,
   visits: mountVisits($("tab-visits")), sources: loadSources, ...extraLoaders };
 function showTab(name) {

@@ -1,4 +1,4 @@
-// The admin console's reports, judges' suggestions, canned replies and working-hours calendar.
+// The admin console's reports, judges' suggestions, canned replies, working-hours calendar and system settings.
 import { api, el, showMessage, errorText, categories, kinds } from "/static/console.js";
 
 const $ = (id) => document.getElementById(id);
@@ -178,4 +178,15 @@ $("courts-form").addEventListener("submit", async (ev) => {
   } catch (e) { showMessage($("courts-msg"), errorText(e)); }
 });
 
-export const extraLoaders = { reports: loadReports, suggestions: loadSuggestions, canned: loadCanned, calendar: loadCalendar };
+// ---- system ----
+async function loadSystem() {
+  const r = await api("GET", "/api/v1/admin/retention");
+  $("retention-period").textContent = r.days > 0 ? `数据保留期限：${r.days} 天` : "数据保留期限：永久保留（不自动删除）";
+  $("retention-auto").textContent = r.daily_purge ? "自动清理：已开启，每天一次" : "自动清理：未开启（由运维人员运行 courtdesk purge 清理）";
+  const p = r.last_purge;
+  $("retention-last").textContent = p
+    ? `上次清理：${new Date(p.at).toLocaleString("zh-CN")}，删除会话 ${p.conversations} 个、消息 ${p.messages} 条、工单 ${p.tickets} 个；因工单未结束保留 ${p.kept_open} 个`
+    : "尚未清理过。";
+}
+
+export const extraLoaders = { reports: loadReports, suggestions: loadSuggestions, canned: loadCanned, calendar: loadCalendar, system: loadSystem };

@@ -46,6 +46,8 @@ func Run(t *testing.T, open Opener) {
 		"LegalFlags":                testLegalFlags,
 		"CandidatePhrasings":        testCandidates,
 		"Visits":                    testVisits,
+		"Purge":                     testPurge,
+		"ClaimDay":                  testClaimDay,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) { fn(t, open(t)) })

@@ -11,6 +11,7 @@ import (
 	"github.com/courtdesk/courtdesk/knowledge/answer"
 	"github.com/courtdesk/courtdesk/knowledge/conversation"
 	"github.com/courtdesk/courtdesk/knowledge/escalation"
+	"github.com/courtdesk/courtdesk/knowledge/report"
 	"github.com/courtdesk/courtdesk/knowledge/store"
 	"github.com/courtdesk/courtdesk/knowledge/visit"
 )
@@ -115,7 +116,7 @@ func testVisits(t *testing.T, s *store.Store) {
 	// for the court its conversation sent a visit request to.
 	from, to := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
 	rows, err := s.VisitsDoneBetween(ctx, from, to)
-	if err != nil || len(rows) != 1 || rows[0].Court != "沈阳市中级人民法院" || rows[0].CreditCode != "51210100MJ01234568" {
+	if err != nil || len(rows) != 1 || rows[0].Court != "沈阳市中级人民法院" || rows[0].Enterprise != report.EnterpriseKey("51210100MJ01234568") {
 		t.Fatalf("visits done: %+v %v", rows, err)
 	}
 	if rows, _ := s.VisitsDoneBetween(ctx, to, to.AddDate(0, 1, 0)); len(rows) != 0 {
