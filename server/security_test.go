@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/courtdesk/courtdesk/knowledge"
+	"github.com/courtdesk/courtdesk/knowledge/escalation"
 )
 
 // Twenty wrong passwords sent at once for one account: the failure count is reserved atomically
@@ -57,7 +58,10 @@ func TestLastAdminRemains(t *testing.T) {
 	admin.login("admin", "correct-horse-battery")
 	_, me := admin.do("GET", "/api/v1/auth/me", nil)
 	id := itoa(int(me["user"].(map[string]any)["id"].(float64)))
-	code, out := admin.do("PATCH", "/api/v1/admin/users/"+id, map[string]any{"role": "judge"})
+	// A judge needs a court from the list, so the demotion names one: only the last-admin rule
+	// may refuse it.
+	court := escalation.DefaultCourts()[0].Court
+	code, out := admin.do("PATCH", "/api/v1/admin/users/"+id, map[string]any{"role": "judge", "court": court})
 	if code != 409 || errCodeOf(out) != "last_admin" {
 		t.Fatalf("demoting the only admin: %d %v", code, out)
 	}
@@ -65,7 +69,7 @@ func TestLastAdminRemains(t *testing.T) {
 		t.Fatalf("the admin lost access: %d", code)
 	}
 	addUser(t, a, "admin.two", knowledge.RoleAdmin)
-	if code, out := admin.do("PATCH", "/api/v1/admin/users/"+id, map[string]any{"role": "judge"}); code != 200 {
+	if code, out := admin.do("PATCH", "/api/v1/admin/users/"+id, map[string]any{"role": "judge", "court": court}); code != 200 {
 		t.Fatalf("stepping down with another admin left: %d %v", code, out)
 	}
 }

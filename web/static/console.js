@@ -97,7 +97,7 @@ export const auditActions = {
   "article.create": "新建文章", "article.save": "保存文章", "article.published": "发布文章", "article.draft": "退回草稿",
   "article.archived": "归档文章", "article.rollback": "回滚文章", "article.import": "导入文章",
   "candidate.approve": "采纳候选问法", "candidate.reject": "不予采纳候选问法",
-  "statutes.import": "导入法条", "legal_flag.add": "添加依据标记", "legal_flag.clear": "解除依据标记",
+  "statutes.import": "导入法条", "retention.purge": "清理过期数据", "escalations.close": "批量关闭转交", "legal_flag.add": "添加依据标记", "legal_flag.clear": "解除依据标记",
   "user.create": "新建账号", "user.update": "修改账号", "user.reset_password": "重置密码",
   "synonyms.save": "保存口语词库", "canned.save": "保存常用回复", "canned.delete": "删除常用回复",
   "suggestion.published": "发布法官建议", "suggestion.merged": "并入法官建议", "suggestion.dismissed": "不予采纳法官建议",
