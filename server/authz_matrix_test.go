@@ -32,7 +32,7 @@ const (
 // a new route cannot be added without deciding who may call it.
 var routePolicies = map[string]policy{
 	"GET /": public, "GET /admin": public, "GET /judge": public, "GET /login": public, "GET /static/*": public,
-	"GET /healthz": public, "GET /readyz": public, "GET /metrics": public, "GET /kb/:slug": public,
+	"GET /healthz": public, "GET /readyz": public, "GET /metrics": public, "GET /kb/:slug": public, "GET /favicon.ico": public,
 	"POST /api/v1/ask": public, "GET /api/v1/articles/:slug": public, "GET /api/v1/courts": public,
 	"GET /api/v1/statutes/lookup": public, "POST /api/v1/auth/login": public, "POST /api/v1/auth/logout": public,
 	"GET /api/v1/auth/me": signedIn, "POST /api/v1/auth/password": signedIn,
@@ -50,7 +50,7 @@ var routePolicies = map[string]policy{
 	"GET /api/v1/admin/candidates": adminOnly, "POST /api/v1/admin/candidates/:id/:decision": adminOnly,
 	"GET /api/v1/admin/synonyms": adminOnly, "PUT /api/v1/admin/synonyms": adminOnly,
 	"GET /api/v1/admin/users": adminOnly, "POST /api/v1/admin/users": adminOnly, "PATCH /api/v1/admin/users/:id": adminOnly,
-	"POST /api/v1/admin/users/:id/password": adminOnly, "GET /api/v1/admin/audit": adminOnly,
+	"POST /api/v1/admin/users/:id/password": adminOnly, "GET /api/v1/admin/audit": adminOnly, "GET /api/v1/admin/retention": adminOnly,
 	"GET /api/v1/admin/reports/:name": adminOnly, "GET /api/v1/admin/escalations": adminOnly,
 	"POST /api/v1/admin/escalations/close": adminOnly, "POST /api/v1/admin/canned": adminOnly,
 	"PUT /api/v1/admin/canned/:id": adminOnly, "DELETE /api/v1/admin/canned/:id": adminOnly,
