@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // Sentinel errors. Callers wrap them with %w; handlers map them to HTTP statuses in one place.
@@ -54,6 +55,21 @@ func (e *ValidationError) Is(target error) bool { return target == ErrInvalid }
 // Add records a problem.
 func (e *ValidationError) Add(item, field, format string, args ...any) {
 	e.Fields = append(e.Fields, FieldError{Item: item, Field: field, Message: fmt.Sprintf(format, args...)})
+}
+
+// Length records a problem when s, the form field labelled label, is not valid text or its length
+// in characters is outside minN..maxN; minN 0 leaves it optional.
+func (e *ValidationError) Length(field, s, label string, minN, maxN int) {
+	switch n := utf8.RuneCountInString(s); {
+	case !utf8.ValidString(s):
+		e.Add("", field, "%s不是有效的文本", label)
+	case n == 0 && minN > 0:
+		e.Add("", field, "请填写%s", label)
+	case n < minN:
+		e.Add("", field, "%s至少 %d 个字", label, minN)
+	case n > maxN:
+		e.Add("", field, "%s不能超过 %d 个字", label, maxN)
+	}
 }
 
 // Err returns nil when nothing was recorded, so a validator can end with `return v.Err()`.

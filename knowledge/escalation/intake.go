@@ -4,7 +4,6 @@ import (
 	"regexp"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/courtdesk/courtdesk/knowledge"
 	"github.com/courtdesk/courtdesk/knowledge/answer"
@@ -133,25 +132,13 @@ func (f *Form) Normalize() {
 // for the page to show beside each field. It canonicalises the case number.
 func (f *Form) Validate(courts *Courts, specialty knowledge.Category) error {
 	v := &knowledge.ValidationError{}
-	runes := func(field, s, label string, minN, maxN int) {
-		switch n := utf8.RuneCountInString(s); {
-		case !utf8.ValidString(s):
-			v.Add("", field, "%s不是有效的文本", label)
-		case n == 0 && minN > 0:
-			v.Add("", field, "请填写%s", label)
-		case n < minN:
-			v.Add("", field, "%s至少 %d 个字", label, minN)
-		case n > maxN:
-			v.Add("", field, "%s不能超过 %d 个字", label, maxN)
-		}
-	}
-	runes("company", f.Company, "企业名称", 2, 100)
+	v.Length("company", f.Company, "企业名称", 2, 100)
 	if f.CreditCode == "" {
 		v.Add("", "credit_code", "请填写统一社会信用代码")
 	} else if msg := CreditCodeProblem(f.CreditCode); msg != "" {
 		v.Add("", "credit_code", "%s", msg)
 	}
-	runes("contact", f.Contact, "联系人", 1, 40)
+	v.Length("contact", f.Contact, "联系人", 1, 40)
 	if !mobileRE.MatchString(f.Mobile) {
 		v.Add("", "mobile", "请填写 11 位手机号码")
 	}
@@ -165,7 +152,7 @@ func (f *Form) Validate(courts *Courts, specialty knowledge.Category) error {
 			v.Add("", "case_number", "案号格式不正确，例如（2024）辽01执123号；没有案号可不填")
 		}
 	}
-	runes("question", f.Question, "问题描述", 1, answer.MaxQuestionLen)
+	v.Length("question", f.Question, "问题描述", 1, answer.MaxQuestionLen)
 	if !f.Reason.Valid() {
 		v.Add("", "reason", "未知的转交原因")
 	}
@@ -177,7 +164,7 @@ func (f *Form) Validate(courts *Courts, specialty knowledge.Category) error {
 		if im == nil {
 			v.Add("", "impact.seized", "涉及执行或查封冻结的，请填写被冻结、查封的财产情况")
 		} else {
-			runes("impact.seized", im.Seized, "被冻结、查封的财产情况", 1, 500)
+			v.Length("impact.seized", im.Seized, "被冻结、查封的财产情况", 1, 500)
 			if im.Employees < 0 || im.Employees > maxEmployees {
 				v.Add("", "impact.employees", "受影响职工人数不正确")
 			}

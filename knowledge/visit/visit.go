@@ -9,7 +9,6 @@ package visit
 import (
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/courtdesk/courtdesk/knowledge"
 	"github.com/courtdesk/courtdesk/knowledge/escalation"
@@ -169,7 +168,7 @@ func (r *Request) Validate(courts *escalation.Courts, today time.Time) error {
 	if r.OrgType.Name() == "" {
 		v.Add("", "org_type", "请选择申请单位类型")
 	}
-	runes(v, "org", r.Org, "单位名称", 2, 100)
+	v.Length("org", r.Org, "单位名称", 2, 100)
 	if r.CreditCode == "" {
 		v.Add("", "credit_code", "请填写统一社会信用代码")
 	} else if msg := escalation.CreditCodeProblem(r.CreditCode); msg != "" {
@@ -180,29 +179,16 @@ func (r *Request) Validate(courts *escalation.Courts, today time.Time) error {
 	} else if _, ok := courts.Lookup(r.City); !ok {
 		v.Add("", "city", "请选择所在城市")
 	}
-	runes(v, "address", r.Address, "活动地址", 5, 200)
+	v.Length("address", r.Address, "活动地址", 5, 200)
 	if r.Attendees < 1 || r.Attendees > MaxAttendees {
 		v.Add("", "attendees", "参加人数须为 1–%d 人", MaxAttendees)
 	}
-	runes(v, "contact", r.Contact, "联系人", 1, 40)
+	v.Length("contact", r.Contact, "联系人", 1, 40)
 	if !mobileOK(r.Mobile) {
 		v.Add("", "mobile", "请填写 11 位手机号码")
 	}
-	runes(v, "note", r.Note, "需求说明", 0, MaxNoteLen)
+	v.Length("note", r.Note, "需求说明", 0, MaxNoteLen)
 	return v.Err()
-}
-
-func runes(v *knowledge.ValidationError, field, s, label string, minN, maxN int) {
-	switch n := utf8.RuneCountInString(s); {
-	case !utf8.ValidString(s):
-		v.Add("", field, "%s不是有效的文本", label)
-	case n == 0 && minN > 0:
-		v.Add("", field, "请填写%s", label)
-	case n < minN:
-		v.Add("", field, "%s至少 %d 个字", label, minN)
-	case n > maxN:
-		v.Add("", field, "%s不能超过 %d 个字", label, maxN)
-	}
 }
 
 // DateProblem explains what is wrong with a visit date, or returns "": a real YYYY-MM-DD from
@@ -239,8 +225,8 @@ type Summary struct {
 func (s *Summary) Validate() error {
 	v := &knowledge.ValidationError{}
 	s.Problems, s.Advice = strings.TrimSpace(s.Problems), strings.TrimSpace(s.Advice)
-	runes(v, "summary.problems", s.Problems, "发现的问题", 1, MaxSummaryLen)
-	runes(v, "summary.advice", s.Advice, "提出的建议", 1, MaxSummaryLen)
+	v.Length("summary.problems", s.Problems, "发现的问题", 1, MaxSummaryLen)
+	v.Length("summary.advice", s.Advice, "提出的建议", 1, MaxSummaryLen)
 	return v.Err()
 }
 
