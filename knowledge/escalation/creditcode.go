@@ -1,6 +1,9 @@
 package escalation
 
-import "strings"
+import (
+	"strings"
+	"unicode"
+)
 
 // creditCodeChars is the GB 32100-2015 alphabet: digits and capitals without I, O, S, V and Z,
 // which could be mistaken for 1, 0, 5, U and 2. A character's value is its position.
@@ -53,11 +56,13 @@ func CreditCodeProblem(code string) string {
 // ways a correct code gets mistyped on a phone.
 func NormalizeCreditCode(s string) string {
 	var b strings.Builder
-	for _, r := range strings.TrimSpace(s) {
+	for _, r := range s {
 		switch {
 		case r >= '０' && r <= '９', r >= 'Ａ' && r <= 'Ｚ', r >= 'ａ' && r <= 'ｚ':
 			r -= 0xFEE0
-		case r == ' ' || r == '　' || r == '-':
+		case unicode.IsSpace(r), r == '-', r == '－', r == '—':
+			// Any whitespace, not only the ends: a code pasted from a letterhead breaks
+			// across lines, and dropping a dash must not leave a trailing newline behind.
 			continue
 		}
 		b.WriteRune(r)
