@@ -17,8 +17,9 @@ import (
 // /kb/… pages and the site's others), an in-page "#" anchor, or an https URL. "//host" and "/\host"
 // are other sites to a browser, so a second "/" or a backslash right after the first is refused;
 // so are http:, mailto:, data: and relative paths. Control characters and spaces, which browsers
-// strip from URLs, are refused anywhere.
-var linkRE = regexp.MustCompile(`^(?:/(?:[^/\\\x00-\x20\x7f][^\\\x00-\x20\x7f]*)?|#[^\x00-\x20\x7f]*|https://[^\x00-\x20\x7f]+)$`)
+// strip from URLs, are refused anywhere. An https URL must name a host: "https://#" is
+// rewritten by the URL parser into a bare "https:".
+var linkRE = regexp.MustCompile(`^(?:/(?:[^/\\\x00-\x20\x7f][^\\\x00-\x20\x7f]*)?|#[^\x00-\x20\x7f]*|https://[^/\\?#\x00-\x20\x7f][^\x00-\x20\x7f]*)$`)
 
 // Renderer turns Markdown into sanitised HTML. It is safe for concurrent use.
 type Renderer struct {
