@@ -3,6 +3,7 @@ package index
 import (
 	"math"
 	"sort"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -89,6 +90,9 @@ func counts(norm string, exps []expansion) map[string]float64 {
 	c := make(map[string]float64, 3*utf8.RuneCountInString(norm))
 	add := func(g string, w float64) { c[g] += w }
 	grams(norm, 1, add)
+	if f := focus(norm); f != "" {
+		grams(f, focusWeight, add)
+	}
 	for _, e := range exps {
 		for _, alt := range e.alts {
 			grams(alt, 0.8*e.weight, add)
@@ -152,4 +156,49 @@ func (b byID) Less(i, j int) bool { return b.s.ids[i] < b.s.ids[j] }
 func (b byID) Swap(i, j int) {
 	b.s.ids[i], b.s.ids[j] = b.s.ids[j], b.s.ids[i]
 	b.s.ws[i], b.s.ws[j] = b.s.ws[j], b.s.ws[i]
+}
+
+// A long story says what it asks in one sentence, usually the last with a question in it; the rest
+// is background that shares words with many articles (a debt, a contract, a court). The asking
+// sentence's grams count focusWeight more, so the background does not pull the question to a
+// neighbour. Short questions are all focus and stay as they are.
+const (
+	focusMinRunes = 60
+	focusWeight   = 0.4
+)
+
+// questionCues mark a sentence that asks something.
+var questionCues = []string{"?", "吗", "么", "怎么", "如何", "能否", "是否", "可以", "能不能", "怎样", "什么", "哪", "该"}
+
+// focus returns the asking sentence of a long text, or "" when there is none or the text is short.
+func focus(norm string) string {
+	n := utf8.RuneCountInString(norm)
+	if n < focusMinRunes {
+		return ""
+	}
+	sentences := strings.FieldsFunc(norm, func(r rune) bool {
+		return r == '。' || r == '?' || r == '!' || r == ';' || r == '；' || r == '\n'
+	})
+	// FieldsFunc drops the "?" that marks a question: find the cue in the text after each sentence.
+	pos := 0
+	var best string
+	for _, s := range sentences {
+		i := strings.Index(norm[pos:], s)
+		end := pos + i + len(s)
+		asks := end < len(norm) && norm[end] == '?'
+		for _, c := range questionCues {
+			if asks || strings.Contains(s, c) {
+				asks = true
+				break
+			}
+		}
+		if asks && utf8.RuneCountInString(s) >= 4 {
+			best = s
+		}
+		pos = end
+	}
+	if best == "" || utf8.RuneCountInString(best)*2 > n {
+		return ""
+	}
+	return best
 }

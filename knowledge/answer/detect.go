@@ -117,8 +117,10 @@ func legalQuestion(norm string) bool {
 
 // uncoveredRE names fields of law that no article covers (the knowledge base is about the
 // enterprise matters the court's programme serves). A question in one of them goes to a judge
-// unless an article matches it unusually well.
-var uncoveredRE = re(`租了一套房|一套房子|租房住|住的房子|公寓|合租|买主让搬|坐公交|公交车|乘客|离婚|婚前|婚后|夫妻共同|抚养权|彩礼|遗嘱|遗产|继承|醉驾|酒驾|取保|实刑|缓刑|判几年|刑事拘留|移民|绿卡|房贷|烂尾|期房|采光|物业费|个税|个人所得税|海运|海关|报关|商品归类|海事|海商|船公司|船舶|提单|反倾销|反补贴|保障措施调查|出口管制|实体清单|制裁|境外执行|国外执行|外国法院|去国外|在国外|域外|刑事辩护|辩护律师|做辩护|税务稽查|偷税|逃税|税务行政处罚|反垄断|垄断协议|经营者集中|签证|移民|外汇管制|证券虚假陈述|内幕交易|期货`)
+// unless an article matches it unusually well. Customs, tax disputes and tax crimes, and
+// cartels have articles of their own since the breadth issue, so their words are not listed;
+// merger control, trade remedies and income-tax calculation still have none.
+var uncoveredRE = re(`租了一套房|一套房子|租房住|住的房子|公寓|合租|买主让搬|坐公交|公交车|乘客|离婚|婚前|婚后|夫妻共同|抚养权|彩礼|遗嘱|遗产|继承|醉驾|酒驾|取保|实刑|缓刑|判几年|刑事拘留|移民|绿卡|房贷|烂尾|期房|采光|物业费|个税|个人所得税|海运|海事|海商|船公司|船舶|提单|反倾销|反补贴|保障措施调查|出口管制|实体清单|制裁|境外执行|国外执行|外国法院|去国外|在国外|域外|刑事辩护|辩护律师|做辩护|经营者集中|签证|移民|外汇管制|证券虚假陈述|内幕交易|期货`)
 
 func anyMatch(res []*regexp.Regexp, s string) bool {
 	for _, r := range res {
