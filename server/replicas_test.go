@@ -1,0 +1,162 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/courtdesk/courtdesk/knowledge/store/postgres"
+)
+
+// Two real `courtdesk serve` processes on one PostgreSQL database behave as one service: what
+// happens on one replica is live on the other, one ticket has one owner, and a replica killed
+// during traffic loses and duplicates nothing and catches up when it comes back.
+func TestTwoReplicas(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and runs two processes")
+	}
+	dsn := postgres.TestDSN(t)
+	bin := buildBinary(t)
+	const secret = "two-replicas-share-this-secret-0123456789"
+	a := newReplica(t, "A", bin, dsn, secret)
+	b := newReplica(t, "B", bin, dsn, secret)
+	a.start() // migrates and seeds
+	b.start()
+	admin := newAPIClient(t, a.base)
+	if code := admin.login("admin", "correct-horse-battery"); code != 200 {
+		t.Fatalf("admin login on A: %d", code)
+	}
+	judgeA := judgeOn(t, admin, a, "judge.a")
+	judgeB := judgeOn(t, admin, b, "judge.b")
+
+	t.Run("EscalationOnAAnsweredOnB", func(t *testing.T) {
+		console := dialJudge(t, b.srv(), judgeB)
+		ent := dialChat(t, a.srv(), "")
+		ent.hello()
+		ent.ask("q1", "公司账户被冻结了怎么办")
+		form := validForm("账户被冻结，请法官指导")
+		form["impact"] = map[string]any{"seized": "基本户存款", "payroll_stopped": true, "employees": 40}
+		ent.send(map[string]any{"type": "escalate", "id": "e1", "form": form})
+		if st := ent.untilType("escalation_status"); st.str("mode") != "waiting" {
+			t.Fatalf("enterprise status %v", st)
+		}
+		// B's console hears of the ticket escalated on A.
+		console.until(func(f frame) bool { return f.typ() == "queue" })
+		id := waitingTicket(t, judgeB)
+		path := fmt.Sprintf("/api/v1/judge/tickets/%d", id)
+		if code, out := judgeB.do("POST", path+"/claim", nil); code != 200 {
+			t.Fatalf("claim on B: %d %v", code, out)
+		}
+		ent.until("with_judge", func(f frame) bool { return f.typ() == "escalation_status" && f.str("mode") == "with_judge" })
+		if code, _ := judgeB.do("POST", path+"/reply", map[string]string{"text": "您好，请先核实冻结的法院和案号，可以**申请执行异议**。"}); code != 200 {
+			t.Fatalf("reply on B: %d", code)
+		}
+		if jm := ent.untilType("judge_message"); !strings.Contains(jm.str("text"), "申请执行异议") {
+			t.Fatalf("enterprise on A got %v", jm)
+		}
+		if code, _ := judgeB.do("POST", path+"/resolve", map[string]string{"closing": "感谢咨询。"}); code != 200 {
+			t.Fatalf("resolve on B: %d", code)
+		}
+		ent.until("resolved", func(f frame) bool { return f.typ() == "escalation_status" && f.str("mode") == "resolved" })
+	})
+
+	t.Run("ClaimRaceAcrossReplicas", func(t *testing.T) {
+		ent := dialChat(t, a.srv(), "")
+		ent.hello()
+		ent.ask("q1", "工资被拖欠了怎么办")
+		ent.send(map[string]any{"type": "escalate", "id": "e1", "form": validForm("工资被拖欠三个月")})
+		ent.untilType("escalation_status")
+		id := waitingTicket(t, judgeA)
+		path := fmt.Sprintf("/api/v1/judge/tickets/%d/claim", id)
+		codes := make([]int, 2)
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		for i, j := range []*apiClient{judgeA, judgeB} {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				codes[i], _ = j.do("POST", path, nil)
+			}()
+		}
+		close(start)
+		wg.Wait()
+		wins := 0
+		for _, c := range codes {
+			switch c {
+			case 200:
+				wins++
+			case 409:
+			default:
+				t.Fatalf("claim answered %d", c)
+			}
+		}
+		if wins != 1 {
+			t.Fatalf("claims on A and B: %v, want exactly one 200", codes)
+		}
+	})
+
+	t.Run("ArticlePublishedOnAAnswersOnB", func(t *testing.T) {
+		q := "跨境电商平台把我们的网店封号了怎么维权"
+		art := map[string]any{"slug": "ip-platform-store-ban", "title": "跨境电商平台封店封号的维权途径", "category": "ip",
+			"kind": "compliance_advice", "questions": []string{"电商平台把网店封号了怎么办", "网店被封号 维权"},
+			"summary": "平台封店应有规则依据并提供申诉渠道。", "body": "## 常见风险\n平台封号应当有规则依据。",
+			"legal_basis": []string{"《中华人民共和国电子商务法》"}, "tags": []string{"封号"}}
+		if code, out := admin.do("POST", "/api/v1/admin/articles", map[string]any{"article": art, "note": "新建"}); code != 201 {
+			t.Fatalf("create on A: %d %v", code, out)
+		}
+		if askTop(t, b.base, q) == "ip-platform-store-ban" {
+			t.Fatal("a draft answers on B")
+		}
+		if code, out := admin.do("POST", "/api/v1/admin/articles/ip-platform-store-ban/status",
+			map[string]any{"status": "published", "base_version": 1}); code != 200 {
+			t.Fatalf("publish on A: %d %v", code, out)
+		}
+		if !eventually(t.Context(), 2*time.Second, func() bool { return askTop(t, b.base, q) == "ip-platform-store-ban" }) {
+			t.Fatal("the article published on A does not answer on B within 2 s")
+		}
+		if code, _ := admin.do("POST", "/api/v1/admin/articles/ip-platform-store-ban/status",
+			map[string]any{"status": "archived", "base_version": 2}); code != 200 {
+			t.Fatalf("archive on A: %d", code)
+		}
+		if !eventually(t.Context(), 2*time.Second, func() bool { return askTop(t, b.base, q) != "ip-platform-store-ban" }) {
+			t.Fatal("the article archived on A still answers on B after 2 s")
+		}
+	})
+
+	t.Run("SynonymSavedOnBChangesAnswerOnA", func(t *testing.T) {
+		adminB := newAPIClient(t, b.base)
+		if code := adminB.login("admin", "correct-horse-battery"); code != 200 {
+			t.Fatalf("admin login on B: %d", code)
+		}
+		q := "东家一直压着我们的血汗钱，这违法吗"
+		if top, _ := topSource(t, a.base, q); top == "labor-wage-arrears" {
+			t.Fatal("premise: without the synonym A should not find wage arrears")
+		}
+		_, cur := adminB.do("GET", "/api/v1/admin/synonyms", nil)
+		text, _ := cur["text"].(string)
+		text += "血汗钱, 辛苦钱 => 拖欠工资 | 0.9\n"
+		if code, out := adminB.do("PUT", "/api/v1/admin/synonyms", map[string]any{"text": text}); code != 200 {
+			t.Fatalf("save lexicon on B: %d %v", code, out)
+		}
+		if !eventually(t.Context(), 2*time.Second, func() bool { top, _ := topSource(t, a.base, q); return top == "labor-wage-arrears" }) {
+			t.Fatal("the lexicon saved on B does not change A's answer within 2 s")
+		}
+	})
+
+	t.Run("KillBDuringTraffic", func(t *testing.T) { killDuringTraffic(t, a, b, admin) })
+}
+
+// waitingTicket returns the id of the one waiting ticket the judge sees.
+func waitingTicket(t *testing.T, judge *apiClient) int {
+	t.Helper()
+	for _, tk := range judge.tickets("") {
+		if tk["state"] == "waiting" {
+			return int(tk["id"].(float64))
+		}
+	}
+	t.Fatalf("no waiting ticket in %v", judge.tickets(""))
+	return 0
+}
