@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"sync"
 	"time"
@@ -113,6 +114,18 @@ func (a announcingIndexer) announce(slug string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	a.notify.Notify(ctx, conversation.Event{Kind: conversation.EventArticle, Slug: slug})
+}
+
+// outboxNotifier announces a command's changes to the running replicas through the outbox.
+type outboxNotifier struct {
+	st *store.Store
+	e  *env
+}
+
+func (n outboxNotifier) Notify(ctx context.Context, ev conversation.Event) {
+	if _, err := eventbus.Append(ctx, n.st, ev); err != nil {
+		fmt.Fprintf(n.e.stderr, "running replicas not told of %s %s (they index it at their next start): %v\n", ev.Kind, ev.Slug, err)
+	}
 }
 
 // applier applies, on this replica, the article and setting changes other replicas announce: it

@@ -2,6 +2,9 @@ package main
 
 import (
 	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -123,6 +126,25 @@ func TestTwoReplicas(t *testing.T) {
 		}
 		if !eventually(t.Context(), 2*time.Second, func() bool { return askTop(t, b.base, q) != "ip-platform-store-ban" }) {
 			t.Fatal("the article archived on A still answers on B after 2 s")
+		}
+	})
+
+	t.Run("ImportIntoDatabaseAnswersOnB", func(t *testing.T) {
+		q := "出口货物被国外买家拒收了怎么办"
+		file := filepath.Join(t.TempDir(), "import.json")
+		batch := `[{"slug":"trade-export-goods-rejected","title":"出口货物被国外买家拒收的处理","category":"contract",
+			"kind":"compliance_advice","status":"published","questions":["出口货物被国外买家拒收了怎么办","外贸货物遭拒收"],
+			"summary":"买家拒收出口货物时，先固定证据，再按合同约定的争议解决方式主张权利。","body":"## 处理步骤\n固定证据，协商或者仲裁。"}]`
+		if err := os.WriteFile(file, []byte(batch), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.Command(bin, "import", file)
+		cmd.Env = a.env
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("courtdesk import: %v\n%s", err, out)
+		}
+		if !eventually(t.Context(), 2*time.Second, func() bool { return askTop(t, b.base, q) == "trade-export-goods-rejected" }) {
+			t.Fatal("the article imported into the database does not answer on B within 2 s")
 		}
 	})
 

@@ -89,11 +89,7 @@ func (b *Outbox) Origin() string { return b.origin }
 // the event and the error is returned: remote clients then see the change on their next resume.
 func (b *Outbox) Publish(ctx context.Context, ev conversation.Event) error {
 	ev.Origin = b.origin
-	payload, err := json.Marshal(ev)
-	if err != nil {
-		return err
-	}
-	id, err := b.st.AppendEvent(ctx, string(ev.Kind), payload)
+	id, err := Append(ctx, b.st, ev)
 	if err != nil {
 		b.emit(ev)
 		return err
@@ -102,6 +98,18 @@ func (b *Outbox) Publish(ctx context.Context, ev conversation.Event) error {
 		b.emit(ev)
 	}
 	return nil
+}
+
+// Append adds ev to the outbox without delivering it here: a command that changes the database
+// beside the running replicas (courtdesk import) announces its changes this way.
+func Append(ctx context.Context, st interface {
+	AppendEvent(ctx context.Context, kind string, payload []byte) (int64, error)
+}, ev conversation.Event) (int64, error) {
+	payload, err := json.Marshal(ev)
+	if err != nil {
+		return 0, err
+	}
+	return st.AppendEvent(ctx, string(ev.Kind), payload)
 }
 
 // Subscribe implements ws.Bus. fn must not block: it runs on the publisher's goroutine for local
