@@ -20,17 +20,7 @@ func TestTwoReplicas(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and runs two processes")
 	}
-	dsn := postgres.TestDSN(t)
-	bin := buildBinary(t)
-	const secret = "two-replicas-share-this-secret-0123456789"
-	a := newReplica(t, "A", bin, dsn, secret)
-	b := newReplica(t, "B", bin, dsn, secret)
-	a.start() // migrates and seeds
-	b.start()
-	admin := newAPIClient(t, a.base)
-	if code := admin.login("admin", "correct-horse-battery"); code != 200 {
-		t.Fatalf("admin login on A: %d", code)
-	}
+	a, b, admin, bin := startCluster(t)
 	judgeA := judgeOn(t, admin, a, "judge.a")
 	judgeB := judgeOn(t, admin, b, "judge.b")
 
@@ -169,6 +159,23 @@ func TestTwoReplicas(t *testing.T) {
 	})
 
 	t.Run("KillBDuringTraffic", func(t *testing.T) { killDuringTraffic(t, a, b, admin) })
+}
+
+// startCluster runs replicas A and B of one fresh schema and signs the admin in on A.
+func startCluster(t *testing.T) (a, b *replica, admin *apiClient, bin string) {
+	t.Helper()
+	dsn := postgres.TestDSN(t)
+	bin = buildBinary(t)
+	const secret = "two-replicas-share-this-secret-0123456789"
+	a = newReplica(t, "A", bin, dsn, secret)
+	b = newReplica(t, "B", bin, dsn, secret)
+	a.start() // migrates and seeds
+	b.start()
+	admin = newAPIClient(t, a.base)
+	if code := admin.login("admin", "correct-horse-battery"); code != 200 {
+		t.Fatalf("admin login on A: %d", code)
+	}
+	return a, b, admin, bin
 }
 
 // waitingTicket returns the id of the one waiting ticket the judge sees.
