@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gorilla/websocket"
+
 	"github.com/courtdesk/courtdesk/knowledge/store/postgres"
 )
 
@@ -155,6 +157,57 @@ func TestTwoReplicas(t *testing.T) {
 		}
 		if !eventually(t.Context(), 2*time.Second, func() bool { top, _ := topSource(t, a.base, q); return top == "labor-wage-arrears" }) {
 			t.Fatal("the lexicon saved on B does not change A's answer within 2 s")
+		}
+	})
+
+	t.Run("SettingsAndDeactivationOnAReachB", func(t *testing.T) {
+		adminB := newAPIClient(t, b.base)
+		if code := adminB.login("admin", "correct-horse-battery"); code != 200 {
+			t.Fatalf("admin login on B: %d", code)
+		}
+		cal := map[string]any{"open": "08:30", "close": "17:30", "holidays": []string{"2026-10-01"}, "makeup_days": []string{}}
+		if code, out := admin.do("PUT", "/api/v1/admin/calendar", cal); code != 200 {
+			t.Fatalf("save calendar on A: %d %v", code, out)
+		}
+		if !eventually(t.Context(), 2*time.Second, func() bool {
+			_, got := adminB.do("GET", "/api/v1/admin/calendar", nil)
+			return got["open"] == "08:30"
+		}) {
+			t.Fatal("the calendar saved on A is not B's within 2 s")
+		}
+
+		_, cur := admin.do("GET", "/api/v1/courts", nil)
+		courts, _ := cur["courts"].([]any)
+		if len(courts) < 2 {
+			t.Fatalf("courts %v", cur)
+		}
+		last := courts[len(courts)-1].(map[string]any)
+		last["court"] = "测试改名人民法院"
+		if code, out := admin.do("PUT", "/api/v1/admin/courts", map[string]any{"courts": courts}); code != 200 {
+			t.Fatalf("save courts on A: %d %v", code, out)
+		}
+		if !eventually(t.Context(), 2*time.Second, func() bool {
+			_, got := adminB.do("GET", "/api/v1/courts", nil)
+			return strings.Contains(fmt.Sprint(got["courts"]), "测试改名人民法院")
+		}) {
+			t.Fatal("the court list saved on A is not B's within 2 s")
+		}
+
+		code, out := admin.do("POST", "/api/v1/admin/users", map[string]any{"username": "judge.c", "display_name": "judge.c",
+			"role": "judge", "court": "沈阳市中级人民法院", "capacity": 5, "password": "pw-judge.c-0001"})
+		if code != 201 {
+			t.Fatalf("create judge.c: %d %v", code, out)
+		}
+		judgeC := newAPIClient(t, b.base)
+		if code := judgeC.login("judge.c", "pw-judge.c-0001"); code != 200 {
+			t.Fatalf("judge.c login on B: %d", code)
+		}
+		console := dialJudge(t, b.srv(), judgeC)
+		if code, out := admin.do("PATCH", fmt.Sprintf("/api/v1/admin/users/%d", int(out["id"].(float64))), map[string]any{"active": false}); code != 200 {
+			t.Fatalf("deactivate on A: %d %v", code, out)
+		}
+		if code := console.closed(); code != websocket.ClosePolicyViolation {
+			t.Fatalf("judge socket on B after deactivation on A closed with %d", code)
 		}
 	})
 
