@@ -161,3 +161,50 @@ func TestEventCommittedOutOfOrderIsDelivered(t *testing.T) {
 		t.Fatalf("after the slow commit: %+v", r.got)
 	}
 }
+
+// The listener's connection is killed by the server; it reconnects and the bus catches up on what
+// was published meanwhile, without waiting for a poll.
+func TestListenerReconnectsAndCatchesUp(t *testing.T) {
+	st, dsn := open(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	b, err := eventbus.New(ctx, st, log, eventbus.Config{Poll: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := newRecorder()
+	b.Subscribe(r.take)
+	app := "cd-listener-" + time.Now().Format("150405.000000")
+	l := postgres.NewListener(dsn+"&application_name="+app, log)
+	connects := make(chan struct{}, 10)
+	go l.Run(ctx, func() { connects <- struct{}{}; b.Wake() })
+	go b.Run(ctx)
+	waitConnect := func() {
+		t.Helper()
+		select {
+		case <-connects:
+		case <-time.After(10 * time.Second):
+			t.Fatal("listener did not connect")
+		}
+	}
+	waitConnect()
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	// Another replica publishes while the connection is gone.
+	var killed int
+	if err := db.QueryRowContext(ctx, `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1`, app).Scan(&killed); err != nil || killed != 1 {
+		t.Fatalf("terminated %d listener connections: %v", killed, err)
+	}
+	if _, err := eventbus.Append(ctx, st, conversation.Event{Kind: conversation.EventMessages, ConversationID: "while-down"}); err != nil {
+		t.Fatal(err)
+	}
+	r.wait(t, "while-down")
+	waitConnect() // it did reconnect
+	if n := r.count("while-down"); n != 1 {
+		t.Fatalf("delivered %d times", n)
+	}
+}
