@@ -4,6 +4,7 @@ import (
 	"context"
 	"io/fs"
 	"log/slog"
+	"net"
 	"net/http"
 	"time"
 
@@ -66,6 +67,8 @@ type Deps struct {
 	Synonyms  SynonymList
 	// Origins are allowed besides the service's own for state-changing requests.
 	Origins []string
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For header names the client.
+	TrustedProxies []*net.IPNet
 	// HSTS tells browsers to reach the service over https only; set when the public URL is https.
 	HSTS bool
 	// Hub and Courts serve the enterprise chat; without a hub the chat routes are not mounted.
@@ -102,6 +105,14 @@ func New(d Deps) *echo.Echo {
 	// Rate limits and the per-address caps key on the client address. Without a trusted proxy in
 	// front, X-Forwarded-For is whatever the client wants it to be, so take the socket's address.
 	e.IPExtractor = echo.ExtractIPDirect()
+	if len(d.TrustedProxies) > 0 {
+		// Only the configured proxies are believed; echo trusts private ranges by default.
+		opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+		for _, n := range d.TrustedProxies {
+			opts = append(opts, echo.TrustIPRange(n))
+		}
+		e.IPExtractor = echo.ExtractIPFromXFFHeader(opts...)
+	}
 	e.HTTPErrorHandler = ErrorHandler(d.Log, d.Web)
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
 		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {

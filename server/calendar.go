@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 
+	"github.com/courtdesk/courtdesk/knowledge/conversation"
 	"github.com/courtdesk/courtdesk/knowledge/escalation"
 	"github.com/courtdesk/courtdesk/knowledge/store"
 )
@@ -13,6 +14,8 @@ const calendarKey = "queue.calendar"
 type calendarSettings struct {
 	st    *store.Store
 	queue *escalation.Queue
+	// notify announces a saved change to the other replicas.
+	notify conversation.Notifier
 }
 
 // loadCalendar returns the stored calendar, or the default (Monday–Friday, 09:00–17:00).
@@ -38,5 +41,6 @@ func (c calendarSettings) SaveCalendar(ctx context.Context, s escalation.Calenda
 		return err
 	}
 	c.queue.SetCalendar(cal)
+	c.notify.Notify(ctx, conversation.Event{Kind: conversation.EventSetting, Setting: conversation.SettingCalendar})
 	return nil
 }

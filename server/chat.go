@@ -30,9 +30,10 @@ type chat struct {
 	hub           *ws.Hub
 }
 
-// buildChat wires the chat. The services need the hub as their notifier and the hub needs the
-// services, so the notifier is attached after the hub is built.
-func buildChat(cfg *Config, log *slog.Logger, st *store.Store, engine conversation.Asker, learn conversation.Learner, m *handlers.Metrics) (*chat, error) {
+// buildChat wires the chat. The services publish on the bus through its publish-only notifier;
+// the hub subscribes to the bus and delivers to this replica's sockets.
+func buildChat(cfg *Config, log *slog.Logger, st *store.Store, engine conversation.Asker, learn conversation.Learner, m *handlers.Metrics,
+	bus *replicaBus) (*chat, error) {
 	secret, err := loadSecret(cfg, log)
 	if err != nil {
 		return nil, err
@@ -45,8 +46,8 @@ func buildChat(cfg *Config, log *slog.Logger, st *store.Store, engine conversati
 	if err != nil {
 		return nil, err
 	}
-	convs := conversation.New(st, engine, nil, tokens, learn)
-	escs := escalation.New(st, courts, nil, nil)
+	convs := conversation.New(st, engine, bus.notify, tokens, learn)
+	escs := escalation.New(st, courts, bus.notify, nil)
 	escs.SetLimits(escalation.Limits{PerToken: cfg.EscalationsPerToken, TokenWindow: cfg.EscalationTokenWindow,
 		PerAddress: cfg.EscalationsPerAddress, AddressWindow: cfg.EscalationAddressWindow}, secret)
 	wcfg := ws.DefaultConfig()
@@ -62,11 +63,8 @@ func buildChat(cfg *Config, log *slog.Logger, st *store.Store, engine conversati
 	if err != nil {
 		return nil, fmt.Errorf("working-hours calendar: %w", err)
 	}
-	queue := escalation.NewQueue(st, courts, cal, escalation.DefaultPolicy(), nil, learn, nil)
-	hub := ws.New(wcfg, log, convs, escs, ws.NewLocalBus(), m.Registry())
-	convs.SetNotifier(hub)
-	escs.SetNotifier(hub)
-	queue.SetNotifier(hub)
+	queue := escalation.NewQueue(st, courts, cal, escalation.DefaultPolicy(), bus.notify, learn, nil)
+	hub := ws.New(wcfg, log, convs, escs, bus.bus, m.Registry())
 	// Visit notices go through the conversation service, so they are stored, numbered and pushed
 	// like any message of the conversation.
 	visits := visit.New(st, courts, convs, nil)

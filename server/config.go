@@ -18,24 +18,27 @@ import (
 // Config is the whole configuration: defaults in code, then COURTDESK_* environment variables,
 // then flags, then Validate.
 type Config struct {
-	Addr          string        // listen address
-	DataDir       string        // SQLite database, index, secret
-	DB            string        // sqlite or postgres
-	DatabaseURL   string        // PostgreSQL DSN when DB is postgres
-	PublicURL     string        // how users reach the service; its origin is allowed for WebSockets
-	Origins       []string      // extra allowed WebSocket origins
-	AdminPassword string        // password for the first admin account, else generated
-	Secret        string        // HMAC secret for visitor tokens, else kept in DataDir
-	RateLimit     float64       // requests per second per client; 0 turns every rate limit off
-	RateBurst     int           // token-bucket burst
-	MaxBodyBytes  int64         // request body cap
-	LogLevel      string        // debug, info, warn, error
-	LogFormat     string        // text or json
-	ShutdownGrace time.Duration // time to finish requests on shutdown
-	PasswordCost  int           // bcrypt cost of new password hashes
-	CourtsFile    string        // JSON list of the intake form's cities and courts, else the Liaoning seed
-	WSMaxFrame    int           // largest chat WebSocket frame, bytes
-	WSConnsPerIP  int           // chat WebSocket connections per client address; lifted with RateLimit 0
+	Addr        string   // listen address
+	DataDir     string   // SQLite database, index, secret
+	DB          string   // sqlite or postgres
+	DatabaseURL string   // PostgreSQL DSN when DB is postgres
+	PublicURL   string   // how users reach the service; its origin is allowed for WebSockets
+	Origins     []string // extra allowed WebSocket origins
+	// TrustedProxies are the CIDRs of reverse proxies whose X-Forwarded-For names the client;
+	// without them every client behind a proxy shares the proxy's address and its limits.
+	TrustedProxies []string
+	AdminPassword  string        // password for the first admin account, else generated
+	Secret         string        // HMAC secret for visitor tokens, else kept in DataDir
+	RateLimit      float64       // requests per second per client; 0 turns every rate limit off
+	RateBurst      int           // token-bucket burst
+	MaxBodyBytes   int64         // request body cap
+	LogLevel       string        // debug, info, warn, error
+	LogFormat      string        // text or json
+	ShutdownGrace  time.Duration // time to finish requests on shutdown
+	PasswordCost   int           // bcrypt cost of new password hashes
+	CourtsFile     string        // JSON list of the intake form's cities and courts, else the Liaoning seed
+	WSMaxFrame     int           // largest chat WebSocket frame, bytes
+	WSConnsPerIP   int           // chat WebSocket connections per client address; lifted with RateLimit 0
 	// MaxImportArticles caps the articles of one import (admin console or CLI).
 	MaxImportArticles int
 	// EscalationsPerToken and EscalationsPerAddress limit escalations per visitor token
@@ -103,6 +106,7 @@ var envVars = []envSpec{
 	{"COURTDESK_LOG_LEVEL", str(func(c *Config) *string { return &c.LogLevel })},
 	{"COURTDESK_LOG_FORMAT", str(func(c *Config) *string { return &c.LogFormat })},
 	{"COURTDESK_ORIGINS", func(c *Config, v string) error { c.Origins = splitList(v); return nil }},
+	{"COURTDESK_TRUSTED_PROXIES", func(c *Config, v string) error { c.TrustedProxies = splitList(v); return nil }},
 	{"COURTDESK_RATE_LIMIT", func(c *Config, v string) (err error) { c.RateLimit, err = strconv.ParseFloat(v, 64); return }},
 	{"COURTDESK_RATE_BURST", func(c *Config, v string) (err error) { c.RateBurst, err = strconv.Atoi(v); return }},
 	{"COURTDESK_COURTS_FILE", str(func(c *Config) *string { return &c.CourtsFile })},
@@ -194,6 +198,11 @@ func (c *Config) Validate() error {
 	if c.WSMaxFrame < 1024 || c.WSMaxFrame > 1<<20 {
 		errs = append(errs, errors.New("WebSocket max frame must be between 1 KiB and 1 MiB"))
 	}
+	for _, p := range c.TrustedProxies {
+		if _, _, err := net.ParseCIDR(p); err != nil {
+			errs = append(errs, fmt.Errorf("COURTDESK_TRUSTED_PROXIES: %q is not a CIDR such as 10.0.0.0/8", p))
+		}
+	}
 	if c.WSConnsPerIP < 0 {
 		errs = append(errs, errors.New("WebSocket connections per IP must be 0 (no cap) or positive"))
 	}
@@ -259,6 +268,17 @@ func (c *Config) AllowedOrigins() []string {
 		}
 	}
 	return append(out, c.Origins...)
+}
+
+// trustedProxies parses the CIDRs Validate accepted.
+func (c *Config) trustedProxies() []*net.IPNet {
+	var out []*net.IPNet
+	for _, p := range c.TrustedProxies {
+		if _, n, err := net.ParseCIDR(p); err == nil {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 func splitList(v string) []string {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 
+	"github.com/courtdesk/courtdesk/knowledge/conversation"
 	"github.com/courtdesk/courtdesk/knowledge/escalation"
 	"github.com/courtdesk/courtdesk/knowledge/store"
 )
@@ -21,6 +22,8 @@ func storedCourts(ctx context.Context, st *store.Store) ([]escalation.Court, err
 type courtSettings struct {
 	st     *store.Store
 	courts *escalation.Courts
+	// notify announces a saved change to the other replicas.
+	notify conversation.Notifier
 }
 
 func (c courtSettings) Courts() []escalation.Court { return c.courts.List() }
@@ -32,5 +35,9 @@ func (c courtSettings) SaveCourts(ctx context.Context, list []escalation.Court) 
 	if err := c.st.SetMetaJSON(ctx, courtsKey, list); err != nil {
 		return err
 	}
-	return c.courts.Replace(list)
+	if err := c.courts.Replace(list); err != nil {
+		return err
+	}
+	c.notify.Notify(ctx, conversation.Event{Kind: conversation.EventSetting, Setting: conversation.SettingCourts})
+	return nil
 }

@@ -42,8 +42,13 @@ func cmdImport(ctx context.Context, e *env, args []string) error {
 	}
 	defer st.Close()
 	// The index is not opened: a running server may own it. Its fingerprint no longer matches the
-	// store after the import, so the next start rebuilds it; `reindex` does so at once.
-	res, err := library.New(st, nil).Import(ctx, articles, by, "import "+fs.Arg(0))
+	// store after the import, so the next start rebuilds it; `reindex` does so at once. Replicas
+	// running on PostgreSQL are told of each changed article through the outbox and index it.
+	var ix library.Indexer
+	if cfg.DB == "postgres" {
+		ix = announcingIndexer{notify: outboxNotifier{st: st, e: e}}
+	}
+	res, err := library.New(st, ix).Import(ctx, articles, by, "import "+fs.Arg(0))
 	if err != nil {
 		var ve *knowledge.ValidationError
 		if errors.As(err, &ve) {

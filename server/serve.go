@@ -73,8 +73,9 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	return srv.Shutdown(sctx)
 }
 
-// sweepClaims returns lapsed claims to the queue once a period until ctx ends. Every replica may
-// run it: each ticket returns once, decided by the store's conditional update.
+// sweepClaims returns lapsed claims to the queue once a period until ctx ends. Every replica
+// tries each period and one runs it (an advisory lock on PostgreSQL); each ticket would return
+// once anyway, decided by the store's conditional update.
 func (a *app) sweepClaims(ctx context.Context, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
@@ -83,7 +84,11 @@ func (a *app) sweepClaims(ctx context.Context, every time.Duration) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			n, err := a.chat.queue.ReturnStale(ctx)
+			var n int
+			_, err := a.store.RunOnce(ctx, jobSweepClaims, func(ctx context.Context) (err error) {
+				n, err = a.chat.queue.ReturnStale(ctx)
+				return err
+			})
 			if err != nil && ctx.Err() == nil {
 				a.log.Error("return lapsed claims", "err", err)
 			} else if n > 0 {

@@ -5,6 +5,7 @@ import (
 
 	"github.com/courtdesk/courtdesk/index"
 	"github.com/courtdesk/courtdesk/knowledge"
+	"github.com/courtdesk/courtdesk/knowledge/conversation"
 	"github.com/courtdesk/courtdesk/knowledge/store"
 )
 
@@ -18,6 +19,8 @@ const (
 type synonymSettings struct {
 	st  *store.Store
 	syn *index.Synonyms
+	// notify announces a saved change to the other replicas.
+	notify conversation.Notifier
 }
 
 // loadLexicon returns the stored lexicon, or the built-in default when none was saved. A list
@@ -46,5 +49,6 @@ func (s synonymSettings) Save(ctx context.Context, groups []knowledge.LexGroup) 
 		return err
 	}
 	s.syn.Set(groups)
+	s.notify.Notify(ctx, conversation.Event{Kind: conversation.EventSetting, Setting: conversation.SettingLexicon})
 	return nil
 }

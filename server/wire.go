@@ -42,6 +42,9 @@ type app struct {
 	http  *echo.Echo
 	// retention applies the retention period: the daily purge, and the line admins see.
 	retention *retention.Service
+	// bus carries events between replicas; stop ends its goroutines and the applier's.
+	bus  *replicaBus
+	stop context.CancelFunc
 }
 
 // openStore opens the configured engine and applies migrations.
@@ -73,6 +76,11 @@ func buildOn(ctx context.Context, cfg *Config, log *slog.Logger, out io.Writer, 
 	a := &app{cfg: cfg, log: log, store: st, lib: library.New(st, nil),
 		retention: retention.New(st, cfg.RetentionDays, cfg.PurgeDaily)}
 	fail := func(err error) (*app, error) { a.close(); return nil, err }
+	bus, err := openBus(ctx, cfg, log, st)
+	if err != nil {
+		return fail(fmt.Errorf("event bus: %w", err))
+	}
+	a.bus = bus
 
 	if err := a.seedIfEmpty(ctx); err != nil {
 		return fail(err)
@@ -108,7 +116,8 @@ func buildOn(ctx context.Context, cfg *Config, log *slog.Logger, out io.Writer, 
 		return fail(fmt.Errorf("index: %w", err))
 	}
 	a.index = ix
-	a.lib.SetIndexer(ix)
+	// From here on every article change updates this index and is announced to the other replicas.
+	a.lib = library.New(st, announcingIndexer{ix: ix, notify: bus.notify})
 	if stats.Rebuilt {
 		log.Info("index built", "docs", stats.Docs, "reason", stats.Reason, "took_ms", stats.Took.Milliseconds())
 	} else {
@@ -121,7 +130,7 @@ func buildOn(ctx context.Context, cfg *Config, log *slog.Logger, out io.Writer, 
 	}
 	engine := answer.New(ix, ix, ix, answer.DefaultConfig())
 	metrics := handlers.NewMetrics(version, ix.DocCount)
-	if a.chat, err = buildChat(cfg, log, st, engine, a.lib, metrics); err != nil {
+	if a.chat, err = buildChat(cfg, log, st, engine, a.lib, metrics, bus); err != nil {
 		return fail(err)
 	}
 	a.chat.escalations.SetSearcher(ix) // a ticket's category is its question's, found by the search
@@ -143,31 +152,45 @@ func buildOn(ctx context.Context, cfg *Config, log *slog.Logger, out io.Writer, 
 		Library:   a.lib,
 		Users:     st,
 		Passwords: accounts,
-		Synonyms:  synonymSettings{st: st, syn: syn},
+		Synonyms:  synonymSettings{st: st, syn: syn, notify: bus.notify},
 		Origins:   cfg.AllowedOrigins(),
-		HSTS:      strings.HasPrefix(strings.ToLower(cfg.PublicURL), "https://"),
-		Hub:       a.chat.hub,
-		Queue:     a.chat.queue,
-		Sources:   a.chat.queue,
-		Calendar:  calendarSettings{st: st, queue: a.chat.queue},
-		CourtList: courtSettings{st: st, courts: a.chat.courts},
-		Reports:   report.New(st, a.chat.queue.Calendar, escalation.DefaultPolicy().FirstResponse, ix.TopicTerms),
-		Desk:      st,
-		JudgeHub:  a.chat.hub,
-		Courts:    a.chat.escalations,
-		Statutes:  library.NewCitations(st),
-		Visits:    a.chat.visits,
+		// Validate checked every CIDR.
+		TrustedProxies: cfg.trustedProxies(),
+		HSTS:           strings.HasPrefix(strings.ToLower(cfg.PublicURL), "https://"),
+		Hub:            a.chat.hub,
+		Queue:          a.chat.queue,
+		Sources:        a.chat.queue,
+		Calendar:       calendarSettings{st: st, queue: a.chat.queue, notify: bus.notify},
+		CourtList:      courtSettings{st: st, courts: a.chat.courts, notify: bus.notify},
+		Reports:        report.New(st, a.chat.queue.Calendar, escalation.DefaultPolicy().FirstResponse, ix.TopicTerms),
+		Desk:           st,
+		JudgeHub:       a.chat.hub,
+		Courts:         a.chat.escalations,
+		Statutes:       library.NewCitations(st),
+		Visits:         a.chat.visits,
 		// The visit API takes the chat's visitor token, checked by the same signer.
 		VisitorTokens: a.chat.tokens,
 		AskLog:        st,
 		Retention:     a.retention,
 	})
+	runCtx, stop := context.WithCancel(context.Background())
+	a.stop = stop
+	if bus.outbox != nil {
+		ap := &applier{st: st, log: log, origin: bus.origin, ix: ix, syn: syn, chat: a.chat,
+			courtsFromFile: cfg.CourtsFile != "", signal: make(chan struct{}, 1)}
+		bus.bus.Subscribe(ap.take)
+		go ap.run(runCtx)
+	}
+	bus.start(runCtx, st, log)
 	log.Info("ready to serve", "store", st.Driver().Name(), "articles", len(published),
 		"took_ms", time.Since(start).Milliseconds())
 	return a, nil
 }
 
 func (a *app) close() {
+	if a.stop != nil {
+		a.stop()
+	}
 	if a.chat != nil {
 		a.chat.hub.Close()
 	}

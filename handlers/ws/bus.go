@@ -2,6 +2,7 @@ package ws
 
 import (
 	"context"
+	"log/slog"
 	"sync"
 
 	"github.com/courtdesk/courtdesk/knowledge/conversation"
@@ -48,5 +49,24 @@ func (b *LocalBus) Subscribe(fn func(conversation.Event)) func() {
 		b.mu.Lock()
 		defer b.mu.Unlock()
 		delete(b.subs, id)
+	}
+}
+
+// Publisher is the publish-only side of a bus: the services are given one when they are built,
+// before the hub exists, and announce every committed change through it. It implements
+// conversation.Notifier.
+type Publisher struct {
+	bus Bus
+	log *slog.Logger
+}
+
+// NewPublisher returns the notifier that publishes on bus.
+func NewPublisher(bus Bus, log *slog.Logger) Publisher { return Publisher{bus: bus, log: log} }
+
+// Notify implements conversation.Notifier. A bus failure only delays delivery until the client
+// resumes, because messages live in the store.
+func (p Publisher) Notify(ctx context.Context, ev conversation.Event) {
+	if err := p.bus.Publish(ctx, ev); err != nil {
+		p.log.Warn("ws: publish event", "kind", ev.Kind, "conversation", ev.ConversationID, "err", err)
 	}
 }

@@ -164,12 +164,9 @@ func (h *Hub) OriginAllowed(r *http.Request) bool {
 	return h.origins[normalizeOrigin(o)]
 }
 
-// Notify implements conversation.Notifier: the event goes through the bus to every replica. A bus
-// failure only delays delivery until the client resumes, because messages live in the store.
+// Notify implements conversation.Notifier: the event goes through the bus to every replica.
 func (h *Hub) Notify(ctx context.Context, ev conversation.Event) {
-	if err := h.bus.Publish(ctx, ev); err != nil {
-		h.log.Warn("ws: publish event", "kind", ev.Kind, "conversation", ev.ConversationID, "err", err)
-	}
+	NewPublisher(h.bus, h.log).Notify(ctx, ev)
 }
 
 // EndSessions closes, on every replica, the console sockets of one session, or of every session

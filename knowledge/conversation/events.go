@@ -18,6 +18,10 @@ const (
 	// EventSessionEnded: a judge's or admin's session ended (logout, deactivation, password reset);
 	// the live sockets it opened are closed on every replica.
 	EventSessionEnded EventKind = "session_ended"
+	// EventArticle: an article changed in the store (saved, published, archived, rolled back).
+	EventArticle EventKind = "article"
+	// EventSetting: an admin setting changed in the store.
+	EventSetting EventKind = "setting"
 )
 
 // Event is a change announcement. It is small and self-contained so that a bus between replicas
@@ -34,7 +38,23 @@ type Event struct {
 	// Session, with Kind EventSessionEnded, is the ended session's id; empty ends every session of
 	// the account Owner.
 	Session string `json:"session,omitempty"`
+	// Slug, with Kind EventArticle, is the article that was saved, published, archived or rolled
+	// back; each replica rereads it from the store into its own index.
+	Slug string `json:"slug,omitempty"`
+	// Setting, with Kind EventSetting, names the setting that changed (SettingLexicon …); each
+	// replica rereads it from the store.
+	Setting string `json:"setting,omitempty"`
+	// Origin is the replica that published the event, set by a bus between replicas, so that the
+	// publisher can skip work it has already done.
+	Origin string `json:"origin,omitempty"`
 }
+
+// Settings named by EventSetting.
+const (
+	SettingLexicon  = "lexicon"
+	SettingCalendar = "calendar"
+	SettingCourts   = "courts"
+)
 
 // Notifier announces events to every replica. It is called after the change is committed; a lost
 // announcement delays delivery until the client's next resume but never loses a message, because

@@ -84,9 +84,6 @@ func New(st Store, asker Asker, notify Notifier, tokens *Tokens, learn Learner) 
 	return &Service{st: st, asker: asker, notify: notify, tokens: tokens, learn: learn}
 }
 
-// SetNotifier attaches the notifier once the hub exists (the hub needs the service first).
-func (s *Service) SetNotifier(n Notifier) { s.notify = n }
-
 // Opened is the conversation a connection works on.
 type Opened struct {
 	Conversation Conversation

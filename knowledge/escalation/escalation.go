@@ -103,9 +103,6 @@ func (s *Service) SetLimits(l Limits, secret []byte) {
 	s.limits, s.sources = l, NewSources(secret)
 }
 
-// SetNotifier attaches the notifier once the hub exists.
-func (s *Service) SetNotifier(n conversation.Notifier) { s.notify = n }
-
 // SetSearcher attaches the search that classifies questions once the index exists.
 func (s *Service) SetSearcher(sr answer.Searcher) { s.search = sr }
 

@@ -188,9 +188,6 @@ func NewQueue(st QueueStore, courts *Courts, cal *Calendar, pol Policy, notify c
 	return q
 }
 
-// SetNotifier attaches the notifier once the hub exists.
-func (q *Queue) SetNotifier(n conversation.Notifier) { q.notify = n }
-
 // Calendar returns the working-hours calendar.
 func (q *Queue) Calendar() *Calendar { return q.cal.Load() }
 

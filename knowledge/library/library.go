@@ -27,9 +27,6 @@ type Library struct {
 // owns the index; the next start then finds the index stale and rebuilds it).
 func New(st *store.Store, ix Indexer) *Library { return &Library{st: st, ix: ix} }
 
-// SetIndexer attaches the index once it is open.
-func (l *Library) SetIndexer(ix Indexer) { l.ix = ix }
-
 // Import validates every article first and writes nothing unless all are valid; then it upserts
 // them by slug in one transaction and updates the index for those that changed.
 func (l *Library) Import(ctx context.Context, batch []knowledge.Article, by, note string) ([]store.SaveResult, error) {

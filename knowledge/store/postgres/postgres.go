@@ -71,3 +71,12 @@ func (Driver) IsUnavailable(err error) bool {
 	var ce *pgconn.ConnectError
 	return errors.As(err, &ce) || errors.Is(err, driver.ErrBadConn) || pgconn.Timeout(err)
 }
+
+// EventChannel is the NOTIFY channel of the event outbox. Notifications carry an outbox id only.
+const EventChannel = "courtdesk_events"
+
+// NotifyEventStatement implements store.EventNotifier.
+func (Driver) NotifyEventStatement() string { return "SELECT pg_notify('" + EventChannel + "', ?)" }
+
+// TryLockStatement implements store.JobLocker.
+func (Driver) TryLockStatement() string { return "SELECT pg_try_advisory_xact_lock(?)" }

@@ -48,6 +48,7 @@ func Run(t *testing.T, open Opener) {
 		"Visits":                    testVisits,
 		"Purge":                     testPurge,
 		"ClaimDay":                  testClaimDay,
+		"Outbox":                    testOutbox,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) { fn(t, open(t)) })
