@@ -43,8 +43,8 @@ type fusion struct {
 
 // defaultFusion is the fit on the seed knowledge base (go test ./index -run TestPrintFusion -v).
 // It serves when the articles carry too few bank phrasings to fit on, as in a fresh test fixture.
-var defaultFusion = fusion{w: [nFeatures]float64{0.881, 0.762, 0.710, 2.230, 1.027, 0.832, 0.504, 1.572, 2.578, 0.738, 0.300, -5.469},
-	top: [3]float64{1.369, -0.079, 0.832}}
+var defaultFusion = fusion{w: [nFeatures]float64{0.875, 0.761, 0.708, 2.253, 1.016, 0.831, 0.505, 1.558, 2.591, 0.739, 0.303, -5.476},
+	top: [3]float64{1.404, -0.098, 0.903}}
 
 func (f *fusion) prob(x *[nFeatures]float64) float64 {
 	var z float64
