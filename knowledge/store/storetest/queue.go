@@ -74,7 +74,7 @@ func (f *queueFixture) ticket(court string, p escalation.Priority, specialty kno
 func testClaimRace(t *testing.T, s *store.Store) {
 	f := newQueueFixture(t, s, time.Date(2026, 3, 2, 10, 0, 0, 0, time.FixedZone("CST", 8*3600)))
 	tk := f.ticket("210100", escalation.PriorityNormal, "labor")
-	const n = 8
+	const n = 20
 	judges := make([]escalation.Judge, n)
 	for i := range judges {
 		judges[i] = f.judge(fmt.Sprintf("judge%d", i), "沈阳市中级人民法院", 3)

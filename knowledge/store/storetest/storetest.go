@@ -48,6 +48,8 @@ func Run(t *testing.T, open Opener) {
 		"Visits":                    testVisits,
 		"Purge":                     testPurge,
 		"ClaimDay":                  testClaimDay,
+		"QueueTable":                testQueueTable,
+		"CapacityRace":              testCapacityRace,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) { fn(t, open(t)) })
