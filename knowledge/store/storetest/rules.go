@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -207,4 +208,30 @@ func testCapacityRace(t *testing.T, s *store.Store) {
 	if len(waiting) != n-capacity {
 		t.Fatalf("%d tickets waiting, want %d", len(waiting), n-capacity)
 	}
+}
+
+// BenchClaims measures claims per second: b.N waiting tickets, claimed in parallel by eight
+// judges of one court, each claim one conditional update with the judge's row locked for the
+// capacity count. Engines call it from their own benchmark.
+func BenchClaims(b *testing.B, s *store.Store) {
+	ctx := context.Background()
+	f := newQueueFixture(b, s, time.Date(2026, 3, 2, 10, 0, 0, 0, time.FixedZone("CST", 8*3600)))
+	judges := make([]escalation.Judge, 8)
+	for i := range judges {
+		judges[i] = f.judge(fmt.Sprintf("bench%d", i), "沈阳市中级人民法院", 1<<20)
+	}
+	tickets := make([]escalation.Ticket, b.N)
+	for i := range tickets {
+		tickets[i] = f.ticket("210100", escalation.PriorityNormal, "labor")
+	}
+	var next, judge atomic.Int64
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		j := judges[int(judge.Add(1))%len(judges)]
+		for pb.Next() {
+			if _, err := f.q.Claim(ctx, j, tickets[next.Add(1)-1].ID); err != nil {
+				b.Error(err)
+			}
+		}
+	})
 }
