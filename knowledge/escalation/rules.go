@@ -66,7 +66,8 @@ type Rule struct {
 // States lists every ticket state, in lifecycle order.
 var States = []State{StateWaiting, StateClaimed, StateAnswered, StateResolved}
 
-var open = []State{StateClaimed, StateAnswered}
+// held are the states in which a judge holds the ticket.
+var held = []State{StateClaimed, StateAnswered}
 
 // QueueRules is the queue table. An action may have several rows when who may act depends on the
 // state (a waiting ticket can be sent to another court by any judge who sees it; a claimed one
@@ -74,14 +75,14 @@ var open = []State{StateClaimed, StateAnswered}
 // nothing, and is no refusal; only the answered row moves the ticket.
 var QueueRules = []Rule{
 	{RuleClaim, []State{StateWaiting}, ByScope | ByAdmin, StateClaimed},
-	{RuleReply, open, ByAssigned, StateAnswered},
+	{RuleReply, held, ByAssigned, StateAnswered},
 	{RuleFollowUp, []State{StateAnswered}, ByEnterprise, StateClaimed},
-	{RuleReturn, open, ByAssigned | ByAdmin, StateWaiting},
+	{RuleReturn, held, ByAssigned | ByAdmin, StateWaiting},
 	{RuleAutoReturn, []State{StateClaimed}, BySystem, StateWaiting},
-	{RuleTransfer, open, ByAssigned | ByAdmin, StateClaimed},
+	{RuleTransfer, held, ByAssigned | ByAdmin, StateClaimed},
 	{RuleTransferCourt, []State{StateWaiting}, ByScope | ByAdmin, StateWaiting},
-	{RuleTransferCourt, open, ByAssigned | ByAdmin, StateWaiting},
-	{RuleResolve, open, ByAssigned | ByAdmin, StateResolved},
+	{RuleTransferCourt, held, ByAssigned | ByAdmin, StateWaiting},
+	{RuleResolve, held, ByAssigned | ByAdmin, StateResolved},
 	{RuleNote, States, ByAssigned | ByAdmin, ""},
 	{RuleAdminClose, []State{StateWaiting, StateClaimed, StateAnswered}, ByAdmin, StateResolved},
 }
@@ -177,12 +178,11 @@ func (e *RuleError) Unwrap() error { return e.err }
 var ErrRefused = fmt.Errorf("queue rule refused the action: %w", knowledge.ErrConflict)
 
 // Refusal explains, from the table, why a may not take action on t: the state allows no such
-// action, or it does but not by a. holds is how many open tickets the acting judge has, when the
-// refusal is the capacity (ok is false when the table allows the action, so the refusal came from
-// elsewhere, such as the court scope).
-func Refusal(action string, a Actor, t Ticket) (*RuleError, bool) {
+// action, or it does but not by a. refused is false when the table allows it (a refusal then came
+// from elsewhere, such as the court scope or the capacity).
+func Refusal(action string, a Actor, t Ticket) (e *RuleError, refused bool) {
 	verb := verbs[action]
-	e := &RuleError{Action: action, State: t.State, err: ErrRefused}
+	e = &RuleError{Action: action, State: t.State, err: ErrRefused}
 	r, stateOK := RuleFor(action, t.State)
 	switch {
 	case !stateOK && action == RuleClaim && t.ClaimedBy != 0 && t.ClaimedBy == a.ID:
