@@ -64,6 +64,41 @@ func decodeJSON(c echo.Context, limit int64, v any) error {
 	if dec.More() {
 		return apiErr(http.StatusBadRequest, "bad_json", "请求只能包含一个 JSON 对象")
 	}
+	// NUL and broken UTF-8 (a JSON \u escape can make either) are refused, not cleaned away: no
+	// person types them, and PostgreSQL would refuse them where SQLite stores them.
+	if err := knowledge.CheckText(v); err != nil {
+		return err
+	}
 	knowledge.CleanStrings(v)
 	return nil
+}
+
+// validParams refuses a request whose path or query parameters are not ValidText with 400
+// invalid, before any handler passes them to the store: the one check for every route's filters,
+// slugs and tokens on both engines.
+func validParams(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		for i, name := range c.ParamNames() {
+			if vals := c.ParamValues(); i < len(vals) && !knowledge.ValidText(vals[i]) {
+				return invalidParam(name)
+			}
+		}
+		for name, vals := range c.QueryParams() {
+			if !knowledge.ValidText(name) {
+				return invalidParam("query")
+			}
+			for _, v := range vals {
+				if !knowledge.ValidText(v) {
+					return invalidParam(name)
+				}
+			}
+		}
+		return next(c)
+	}
+}
+
+func invalidParam(name string) error {
+	v := &knowledge.ValidationError{}
+	v.Add("", name, "%s", knowledge.InvalidTextMessage)
+	return v
 }

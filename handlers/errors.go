@@ -86,7 +86,14 @@ func classify(err error) (int, APIError) {
 	var he *echo.HTTPError
 	var te *visit.TransitionError
 	var le *escalation.LimitError
+	var re *escalation.RuleError
 	switch {
+	case errors.As(err, &re):
+		// The queue table's rule that refused the judge's action.
+		if errors.Is(err, knowledge.ErrForbidden) {
+			return http.StatusForbidden, APIError{Code: "forbidden", Message: re.Rule}
+		}
+		return http.StatusConflict, APIError{Code: "transition_refused", Message: re.Rule}
 	case errors.As(err, &te):
 		// The rule that refused the step, so the judge or requester knows why.
 		return http.StatusConflict, APIError{Code: "transition_refused", Message: te.Rule}

@@ -137,7 +137,7 @@ func New(d Deps) *echo.Echo {
 			}
 		})
 	}
-	e.Use(s.requestLog)
+	e.Use(s.requestLog, validParams)
 	s.routes(e)
 	return e
 }

@@ -21,7 +21,6 @@ import (
 const (
 	flagMessages uint32 = 1 << iota // read and deliver stored messages past the cursor
 	flagStatus                      // reread and send the escalation status
-	flagQueue                       // judge sockets: the queue changed
 )
 
 // closeGrace is how long a closing connection waits for the peer's close frame. Closing the TCP
@@ -37,7 +36,6 @@ type client struct {
 	ip      string
 	conv    string
 	token   string
-	judgeID int64 // 0 for enterprise connections
 	limiter *rate.Limiter
 
 	send    chan []byte   // direct replies (ack, error), bounded

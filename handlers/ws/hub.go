@@ -1,7 +1,8 @@
 // Package ws is the enterprise chat's WebSocket hub: one read pump and one write pump per
 // connection, deadlines and ping/pong, a bounded send buffer per client (a slow client is dropped,
-// never waited for), limits on frame size, frame rate and connections per address, and a registry
-// of connections per conversation and per judge. It implements conversation.Notifier by
+// never waited for), limits on frame size, frame rate and connections per address, a registry
+// of chat connections per conversation, and the judge consoles (judge.go), each told the events
+// of the tickets its judge may see. It implements conversation.Notifier by
 // publishing on a Bus and delivers what the bus announces by reading the store, so that any
 // replica can serve any client.
 package ws
@@ -82,8 +83,6 @@ type Hub struct {
 
 	mu     sync.Mutex
 	byConv map[string]map[*client]struct{}
-	// byJudge is reserved for chat clients opened by judges; judge consoles are in judges.
-	byJudge map[int64]map[*client]struct{}
 	// judges are the judge consoles connected to this replica; each is signalled the events of the
 	// tickets its judge may see, and closed when its session ends.
 	judges    map[*judgeConn]struct{}
@@ -121,7 +120,7 @@ func New(cfg Config, log *slog.Logger, conv Conversations, esc Escalations, bus 
 	}
 	h := &Hub{cfg: cfg, log: log, conv: conv, esc: esc, bus: bus, metrics: newMetrics(reg),
 		origins: map[string]bool{}, byConv: map[string]map[*client]struct{}{},
-		byJudge: map[int64]map[*client]struct{}{}, judges: map[*judgeConn]struct{}{}, perIP: map[string]int{}}
+		judges: map[*judgeConn]struct{}{}, perIP: map[string]int{}}
 	for _, o := range cfg.Origins {
 		h.origins[normalizeOrigin(o)] = true
 	}
@@ -208,11 +207,6 @@ func (h *Hub) deliver(ev conversation.Event) {
 				}
 			}
 		}
-		for _, cs := range h.byJudge {
-			for c := range cs {
-				c.flag(flagQueue)
-			}
-		}
 	}
 }
 
@@ -254,14 +248,6 @@ func (h *Hub) register(c *client) {
 		c.enqueue(restarting)
 		c.shutdown(websocket.CloseServiceRestart, "service restart")
 	}
-	if c.judgeID != 0 {
-		js := h.byJudge[c.judgeID]
-		if js == nil {
-			js = map[*client]struct{}{}
-			h.byJudge[c.judgeID] = js
-		}
-		js[c] = struct{}{}
-	}
 	h.metrics.connections.Inc()
 }
 
@@ -272,12 +258,6 @@ func (h *Hub) unregister(c *client) {
 		delete(set, c)
 		if len(set) == 0 {
 			delete(h.byConv, c.conv)
-		}
-	}
-	if js := h.byJudge[c.judgeID]; js != nil {
-		delete(js, c)
-		if len(js) == 0 {
-			delete(h.byJudge, c.judgeID)
 		}
 	}
 	h.metrics.connections.Dec()

@@ -13,8 +13,9 @@ import (
 )
 
 // The judge's actions on a ticket they may see: reply, return, transfer, resolve and notes. Each
-// reads the ticket through the judge's scope first and hands the store a transition that repeats
-// the scope, the expected states and, where it matters, the owner.
+// reads the ticket through the judge's scope first and hands the store a transition naming the
+// row of the queue table (rules.go); the store's conditional update repeats the scope and that
+// row's states and owner.
 
 // MaxReplyLen bounds a judge's reply, in characters.
 const MaxReplyLen = conversation.MaxJudgeMessageLen
@@ -43,8 +44,7 @@ func (q *Queue) Reply(ctx context.Context, j Judge, id int64, text string) (Done
 	if err := validText("text", text, MaxReplyLen); err != nil {
 		return Done{}, err
 	}
-	from := []State{StateClaimed, StateAnswered}
-	d, err := q.apply(ctx, q.scope(j), t, Transition{TicketID: id, From: from, Owner: j.ID, To: StateAnswered, ClaimedBy: j.ID,
+	d, err := q.apply(ctx, q.scope(j), t, Transition{TicketID: id, Action: RuleReply, Actor: ActorOf(j), To: StateAnswered, ClaimedBy: j.ID,
 		Mode: conversation.ModeWithJudge, FirstResp: true,
 		Message: &conversation.Message{ConversationID: t.ConversationID, Kind: conversation.KindJudge,
 			Text: strings.TrimSpace(text), JudgeID: j.ID, Judge: j.Name},
@@ -84,19 +84,11 @@ func (q *Queue) Return(ctx context.Context, j Judge, id int64, reason string) (T
 	if err := validText("reason", reason, 500); err != nil {
 		return Ticket{}, err
 	}
-	from := []State{StateClaimed, StateAnswered}
-	d, err := q.apply(ctx, q.scope(j), t, Transition{TicketID: id, From: from, Owner: q.ownerUnlessAdmin(j), To: StateWaiting,
+	d, err := q.apply(ctx, q.scope(j), t, Transition{TicketID: id, Action: RuleReturn, Actor: ActorOf(j), To: StateWaiting,
 		Mode:    conversation.ModeWaiting,
 		Message: systemMessage(t.ConversationID, "您的问题已重新进入排队，将由其他法官尽快接手。"),
 		Event:   TicketEvent{At: q.now(), ActorID: j.ID, Actor: j.Name, Action: ActionReturn, From: t.State, To: StateWaiting, Reason: strings.TrimSpace(reason)}})
 	return d.Ticket, err
-}
-
-func (q *Queue) ownerUnlessAdmin(j Judge) int64 {
-	if j.Admin {
-		return 0
-	}
-	return j.ID
 }
 
 // TransferToJudge hands a claimed ticket to a named judge, who must be active and under capacity.
@@ -117,8 +109,7 @@ func (q *Queue) TransferToJudge(ctx context.Context, j Judge, id, toID int64, re
 	if err := validText("reason", reason, 500); err != nil {
 		return Ticket{}, err
 	}
-	from := []State{StateClaimed, StateAnswered}
-	d, err := q.apply(ctx, q.scope(j), t, Transition{TicketID: id, From: from, Owner: q.ownerUnlessAdmin(j), To: StateClaimed,
+	d, err := q.apply(ctx, q.scope(j), t, Transition{TicketID: id, Action: RuleTransfer, Actor: ActorOf(j), To: StateClaimed,
 		ClaimedBy: to.ID, Capacity: max(to.Capacity, 1), Mode: conversation.ModeWithJudge,
 		Message: systemMessage(t.ConversationID, "您的问题已转交"+to.DisplayName+"继续处理。"),
 		Event:   TicketEvent{At: q.now(), ActorID: j.ID, Actor: j.Name, Action: ActionTransfer, From: t.State, To: StateClaimed, Reason: "转交给 " + to.DisplayName + "：" + strings.TrimSpace(reason)}})
@@ -140,12 +131,7 @@ func (q *Queue) TransferToCourt(ctx context.Context, j Judge, id int64, courtCod
 	if err := validText("reason", reason, 500); err != nil {
 		return Ticket{}, err
 	}
-	from := []State{StateWaiting, StateClaimed, StateAnswered}
-	owner := int64(0)
-	if t.State != StateWaiting {
-		owner = q.ownerUnlessAdmin(j)
-	}
-	d, err := q.apply(ctx, q.scope(j), t, Transition{TicketID: id, From: from, Owner: owner, To: StateWaiting, Court: court,
+	d, err := q.apply(ctx, q.scope(j), t, Transition{TicketID: id, Action: RuleTransferCourt, Actor: ActorOf(j), To: StateWaiting, Court: court,
 		Mode:    conversation.ModeWaiting,
 		Message: systemMessage(t.ConversationID, "您的问题已转至"+court.Court+"，正在排队等待法官接手。"),
 		Event:   TicketEvent{At: q.now(), ActorID: j.ID, Actor: j.Name, Action: ActionTransfer, From: t.State, To: StateWaiting, Reason: "转至 " + court.Court + "：" + strings.TrimSpace(reason)}})
@@ -162,8 +148,7 @@ func (q *Queue) Resolve(ctx context.Context, j Judge, id int64, closing string) 
 	if err := validText("closing", closing, MaxReplyLen); err != nil {
 		return Ticket{}, err
 	}
-	from := []State{StateClaimed, StateAnswered}
-	d, err := q.apply(ctx, q.scope(j), t, Transition{TicketID: id, From: from, Owner: q.ownerUnlessAdmin(j), To: StateResolved,
+	d, err := q.apply(ctx, q.scope(j), t, Transition{TicketID: id, Action: RuleResolve, Actor: ActorOf(j), To: StateResolved,
 		ClaimedBy: t.ClaimedBy, Mode: conversation.ModeResolved, FirstResp: true,
 		Message: &conversation.Message{ConversationID: t.ConversationID, Kind: conversation.KindJudge,
 			Text: strings.TrimSpace(closing) + "\n\n（本次法官咨询已结束。如有新的问题，可以继续提问。）", JudgeID: j.ID, Judge: j.Name},
@@ -177,11 +162,13 @@ func (q *Queue) AddNote(ctx context.Context, j Judge, id int64, text string) (No
 	if err != nil {
 		return Note{}, err
 	}
-	if !j.Admin && (t.ClaimedBy == 0 || t.ClaimedBy != j.ID) {
-		return Note{}, fmt.Errorf("note on ticket %d: %w", id, ErrNotTicketJudge)
+	if e, refused := Refusal(RuleNote, ActorOf(j), t); refused {
+		return Note{}, e
 	}
 	if err := validText("text", text, 2000); err != nil {
 		return Note{}, err
 	}
-	return q.st.AddNote(ctx, Note{TicketID: id, AuthorID: j.ID, Author: j.Name, Text: strings.TrimSpace(text), CreatedAt: q.now()})
+	// The store repeats the rule in its insert: the ticket may have changed hands since the read.
+	return q.st.AddNote(ctx, Note{TicketID: id, AuthorID: j.ID, Author: j.Name, Text: strings.TrimSpace(text), CreatedAt: q.now()},
+		ActorOf(j), q.scope(j))
 }

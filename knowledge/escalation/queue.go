@@ -102,20 +102,23 @@ type Filter struct {
 
 // Transition is one state change requested of the store. The store applies it in one
 // transaction with the conversation's mode change, the message shown to the enterprise and the
-// audit event, and only if the ticket is in one of From (and, when set, claimed by Owner).
+// audit event, and only under the Guards of Action for Actor in the queue table (QueueRules);
+// a refusal is a *RuleError naming the rule.
 type Transition struct {
 	TicketID int64
-	From     []State
-	Owner    int64 // 0: any owner
+	Action   string // a Rule* name of the queue table
+	Actor    Actor
 	To       State
 	// ClaimedBy is the owner after the change (0 clears it).
 	ClaimedBy int64
 	// Court moves the ticket to another court's queue ("" keeps it).
-	Court     Court
-	Mode      conversation.Mode
-	Message   *conversation.Message // stored in the conversation, or nil
-	Event     TicketEvent
-	Capacity  int // when > 0, ClaimedBy may hold at most this many open tickets after the change
+	Court   Court
+	Mode    conversation.Mode
+	Message *conversation.Message // stored in the conversation, or nil
+	Event   TicketEvent
+	// Capacity, when > 0, is the most open tickets ClaimedBy may hold after the change. The store
+	// locks that judge's row before counting, so concurrent claims cannot both pass the count.
+	Capacity  int
 	FirstResp bool
 	// Scope, when set, is the acting judge's: the store applies the change only to a ticket in it.
 	Scope *Scope
@@ -133,7 +136,9 @@ type QueueStore interface {
 	ListTickets(ctx context.Context, f Filter) ([]Ticket, error)
 	ApplyTransition(ctx context.Context, tr Transition) (Done, error)
 	TicketEvents(ctx context.Context, ticketID int64) ([]TicketEvent, error)
-	AddNote(ctx context.Context, n Note) (Note, error)
+	// AddNote inserts the note only while the table lets a add one (and sc, when set, sees the
+	// ticket); otherwise it returns the *RuleError.
+	AddNote(ctx context.Context, n Note, a Actor, sc *Scope) (Note, error)
 	Notes(ctx context.Context, ticketID int64) ([]Note, error)
 	// StaleClaims lists claimed tickets whose judge has not replied since claimedBefore.
 	StaleClaims(ctx context.Context, claimedBefore time.Time) ([]Ticket, error)
@@ -361,18 +366,18 @@ func (q *Queue) Claim(ctx context.Context, j Judge, id int64) (Ticket, error) {
 	if err != nil {
 		return t, err
 	}
-	if t.State != StateWaiting {
-		return t, ErrAlreadyClaimed
+	if e, refused := Refusal(RuleClaim, ActorOf(j), t); refused {
+		return t, e
 	}
 	capacity := 0 // admins helping out are not limited
 	if !j.Admin {
 		if j.Capacity <= 0 {
-			return t, ErrAtCapacity
+			return t, CapacityRefusal(RuleClaim, t, j.Capacity)
 		}
 		capacity = j.Capacity
 	}
 	from := []State{StateWaiting}
-	d, err := q.apply(ctx, q.scope(j), t, Transition{TicketID: id, From: from, To: StateClaimed, ClaimedBy: j.ID, Mode: conversation.ModeWithJudge,
+	d, err := q.apply(ctx, q.scope(j), t, Transition{TicketID: id, Action: RuleClaim, Actor: ActorOf(j), To: StateClaimed, ClaimedBy: j.ID, Mode: conversation.ModeWithJudge,
 		Capacity: capacity,
 		Message:  systemMessage(t.ConversationID, j.Name+"已接手您的问题，请稍候，法官会在这里直接答复您。"),
 		Event:    q.event(j, ActionClaim, from, StateClaimed, "")})
@@ -400,7 +405,7 @@ func (q *Queue) ReturnStale(ctx context.Context) (int, error) {
 		if q.Calendar().Working(since, now) <= q.pol.ClaimTimeout {
 			continue
 		}
-		_, err := q.apply(ctx, nil, t, Transition{TicketID: t.ID, From: []State{StateClaimed}, Owner: t.ClaimedBy, To: StateWaiting,
+		_, err := q.apply(ctx, nil, t, Transition{TicketID: t.ID, Action: RuleAutoReturn, Actor: Actor{System: true, Holder: t.ClaimedBy}, To: StateWaiting,
 			Mode:    conversation.ModeWaiting,
 			Message: systemMessage(t.ConversationID, "原接手法官暂时未能答复，您的问题已重新进入排队，将由其他法官尽快接手。"),
 			Event: TicketEvent{At: now, Actor: system.Name, Action: ActionAutoReturn, From: StateClaimed, To: StateWaiting,

@@ -86,9 +86,8 @@ func (q *Queue) CloseFromSource(ctx context.Context, j Judge, f SourceFilter, re
 		return 0, err
 	}
 	n := 0
-	from := []State{StateWaiting, StateClaimed, StateAnswered}
 	for _, t := range ts {
-		_, err := q.apply(ctx, nil, t, Transition{TicketID: t.ID, From: from, To: StateResolved, ClaimedBy: t.ClaimedBy,
+		_, err := q.apply(ctx, nil, t, Transition{TicketID: t.ID, Action: RuleAdminClose, Actor: ActorOf(j), To: StateResolved, ClaimedBy: t.ClaimedBy,
 			Mode:    conversation.ModeResolved,
 			Message: systemMessage(t.ConversationID, "您的转交法官请求已由管理员关闭。如仍需法官帮助，请拨打诉讼服务热线 12368。"),
 			Event: TicketEvent{At: q.now(), ActorID: j.ID, Actor: j.Name, Action: ActionAdminClose, From: t.State, To: StateResolved,

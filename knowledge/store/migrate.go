@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"sort"
@@ -48,14 +49,40 @@ func Migrations(fsys fs.FS) ([]Migration, error) {
 	return out, nil
 }
 
+// ErrSchemaTooNew is a database migrated by a newer CourtDesk than this binary: running on it
+// could misread or damage data the newer version wrote, so nothing opens it.
+var ErrSchemaTooNew = errors.New("database schema is newer than this binary")
+
+// SchemaTooNewError says which versions differ.
+type SchemaTooNewError struct {
+	Database, Binary int
+}
+
+func (e *SchemaTooNewError) Error() string {
+	return fmt.Sprintf("the database schema is at version %d, but this binary knows migrations up to %d only: run a CourtDesk at least as new as the one that migrated it", e.Database, e.Binary)
+}
+
+// Is makes errors.Is(err, ErrSchemaTooNew) true.
+func (e *SchemaTooNewError) Is(target error) bool { return target == ErrSchemaTooNew }
+
 func (s *Store) migrate(ctx context.Context) error {
+	_, err := s.Migrate(ctx)
+	return err
+}
+
+// Migrate applies the driver's pending migrations and returns them, in order. A database whose
+// schema is newer than the newest migration this binary embeds is refused with a
+// *SchemaTooNewError before anything is applied.
+func (s *Store) Migrate(ctx context.Context) ([]Migration, error) {
 	ms, err := Migrations(s.d.Migrations())
 	if err != nil {
-		return err
+		return nil, err
 	}
+	var applied []Migration
 	// One transaction for the whole run: a replica that starts while another migrates waits on the
 	// lock and then finds nothing left to do.
-	return s.tx(ctx, func(t *Tx) error {
+	err = s.tx(ctx, func(t *Tx) error {
+		applied = nil
 		if lock := s.d.MigrationLock(); lock != "" {
 			if _, err := t.exec(ctx, lock); err != nil {
 				return fmt.Errorf("migration lock: %w", err)
@@ -64,6 +91,13 @@ func (s *Store) migrate(ctx context.Context) error {
 		if _, err := t.exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 			version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`); err != nil {
 			return fmt.Errorf("create schema_migrations: %w", err)
+		}
+		var have int
+		if err := t.queryRow(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&have); err != nil {
+			return err
+		}
+		if known := latest(ms); have > known {
+			return &SchemaTooNewError{Database: have, Binary: known}
 		}
 		for _, m := range ms {
 			var n int
@@ -82,9 +116,24 @@ func (s *Store) migrate(ctx context.Context) error {
 				m.Version, m.Name, s.millis()); err != nil {
 				return err
 			}
+			applied = append(applied, m)
 		}
 		return nil
 	})
+	return applied, err
+}
+
+// LatestMigration is the newest migration version the driver embeds.
+func LatestMigration(d Driver) (int, error) {
+	ms, err := Migrations(d.Migrations())
+	return latest(ms), err
+}
+
+func latest(ms []Migration) int {
+	if len(ms) == 0 {
+		return 0
+	}
+	return ms[len(ms)-1].Version
 }
 
 // SchemaVersion is the highest applied migration.

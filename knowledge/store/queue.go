@@ -86,9 +86,11 @@ func (s *Store) ListTickets(ctx context.Context, f escalation.Filter) ([]escalat
 
 // ApplyTransition implements escalation.QueueStore. The conditional UPDATE is the claim race's
 // referee: of several transactions moving the same ticket out of the same state, one changes a
-// row and the others change none and report a conflict.
+// row and the others change none and report the rule that refused them. Its WHERE clause is the
+// queue table's row for the action (escalation.Guards) and the judge's court scope.
 func (s *Store) ApplyTransition(ctx context.Context, tr escalation.Transition) (escalation.Done, error) {
 	var out escalation.Done
+	guards := escalation.Guards(tr.Action, tr.Actor)
 	err := s.tx(ctx, func(t *Tx) error {
 		out = escalation.Done{}
 		cur, err := scanTicket(t.queryRow(ctx, `SELECT `+ticketCols+` FROM tickets WHERE id = ?`, tr.TicketID))
@@ -101,15 +103,17 @@ func (s *Store) ApplyTransition(ctx context.Context, tr escalation.Transition) (
 		if tr.Scope != nil && !tr.Scope.Sees(cur.CourtCode, cur.ClaimedBy) {
 			return fmt.Errorf("ticket %d: %w", tr.TicketID, escalation.ErrOutOfScope)
 		}
+		if len(guards) == 0 {
+			return refusal(tr, cur)
+		}
 		now := s.millis()
-		if tr.Capacity > 0 && tr.ClaimedBy != 0 && tr.ClaimedBy != cur.ClaimedBy {
-			var open int
-			if err := t.queryRow(ctx, `SELECT COUNT(*) FROM tickets WHERE claimed_by = ? AND state IN (?, ?)`,
-				tr.ClaimedBy, escalation.StateClaimed, escalation.StateAnswered).Scan(&open); err != nil {
+		counted := tr.Capacity > 0 && tr.ClaimedBy != 0 && tr.ClaimedBy != cur.ClaimedBy
+		if counted {
+			// Lock the receiving judge's row until commit: a concurrent claim by the same judge
+			// waits here, and its count below then sees this one's ticket. SQLite's single writer
+			// serialises anyway.
+			if _, err := t.exec(ctx, `UPDATE users SET capacity = capacity WHERE id = ?`, tr.ClaimedBy); err != nil {
 				return err
-			}
-			if open >= tr.Capacity {
-				return escalation.ErrAtCapacity
 			}
 		}
 		q := `UPDATE tickets SET state = ?, claimed_by = ?, updated_at = ?`
@@ -140,37 +144,30 @@ func (s *Store) ApplyTransition(ctx context.Context, tr escalation.Transition) (
 			q += `, court_code = ?, court = ?`
 			args = append(args, tr.Court.Code, tr.Court.Court)
 		}
-		q += ` WHERE id = ? AND state IN (` + placeholders(len(tr.From)) + `)`
-		args = append(args, tr.TicketID)
-		for _, st := range tr.From {
-			args = append(args, st)
-		}
-		if tr.Owner != 0 {
-			q += ` AND claimed_by = ?`
-			args = append(args, tr.Owner)
-		}
-		if sc := tr.Scope; sc != nil && !sc.All {
-			// Checked above on the row read; repeated here because on PostgreSQL another
-			// transaction may have moved the ticket since that read.
-			q += ` AND (claimed_by = ?`
-			args = append(args, sc.UserID)
-			if len(sc.Courts) > 0 {
-				q += ` OR court_code IN (` + placeholders(len(sc.Courts)) + `)`
-				for _, c := range sc.Courts {
-					args = append(args, c)
-				}
-			}
-			q += `)`
-		}
+		cond, condArgs := ruleCondition(guards, tr.Scope)
+		q += ` WHERE id = ? AND ` + cond
+		args = append(append(args, tr.TicketID), condArgs...)
 		res, err := t.exec(ctx, q, args...)
 		if err != nil {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
-			if cur.State == escalation.StateWaiting || tr.To == escalation.StateClaimed && cur.State != escalation.StateWaiting {
-				return escalation.ErrAlreadyClaimed
+			// Read the row again: on PostgreSQL another transaction may have moved it since the
+			// read above, and the refusal names the rule for the state the update met.
+			if now, err := scanTicket(t.queryRow(ctx, `SELECT `+ticketCols+` FROM tickets WHERE id = ?`, tr.TicketID)); err == nil {
+				cur = now
 			}
-			return fmt.Errorf("ticket %d is %s%s: %w", tr.TicketID, cur.State, ownerNote(tr.Owner, cur.ClaimedBy), knowledge.ErrConflict)
+			return refusal(tr, cur)
+		}
+		if counted {
+			var open int
+			if err := t.queryRow(ctx, `SELECT COUNT(*) FROM tickets WHERE claimed_by = ? AND state IN (?, ?)`,
+				tr.ClaimedBy, escalation.StateClaimed, escalation.StateAnswered).Scan(&open); err != nil {
+				return err
+			}
+			if open > tr.Capacity { // this ticket is counted: the transaction rolls back
+				return escalation.CapacityRefusal(tr.Action, cur, tr.Capacity)
+			}
 		}
 		if tr.Mode != "" {
 			if _, err := t.exec(ctx, `UPDATE conversations SET mode = ?, updated_at = ? WHERE id = ?`, tr.Mode, now, cur.ConversationID); err != nil {
@@ -203,11 +200,45 @@ func (s *Store) ApplyTransition(ctx context.Context, tr escalation.Transition) (
 	return out, err
 }
 
-func ownerNote(want, got int64) string {
-	if want != 0 && want != got {
-		return " and held by another judge"
+// refusal is the queue table's reason for a transition that changed no row; a ticket the rules
+// allow that still did not change has left the judge's scope.
+func refusal(tr escalation.Transition, cur escalation.Ticket) error {
+	if e, refused := escalation.Refusal(tr.Action, tr.Actor, cur); refused {
+		return e
 	}
-	return ""
+	return fmt.Errorf("ticket %d: %w", tr.TicketID, escalation.ErrOutOfScope)
+}
+
+// ruleCondition is the WHERE clause of the guards (any of them) and the court scope.
+func ruleCondition(guards []escalation.Guard, sc *escalation.Scope) (string, []any) {
+	var arms []string
+	var args []any
+	for _, g := range guards {
+		arm := `state IN (` + placeholders(len(g.States)) + `)`
+		for _, st := range g.States {
+			args = append(args, st)
+		}
+		if g.Owner != 0 {
+			arm += ` AND claimed_by = ?`
+			args = append(args, g.Owner)
+		}
+		arms = append(arms, "("+arm+")")
+	}
+	cond := "(" + strings.Join(arms, " OR ") + ")"
+	if sc != nil && !sc.All {
+		// Checked above on the row read; repeated here because on PostgreSQL another
+		// transaction may have moved the ticket since that read.
+		cond += ` AND (claimed_by = ?`
+		args = append(args, sc.UserID)
+		if len(sc.Courts) > 0 {
+			cond += ` OR court_code IN (` + placeholders(len(sc.Courts)) + `)`
+			for _, c := range sc.Courts {
+				args = append(args, c)
+			}
+		}
+		cond += `)`
+	}
+	return cond, args
 }
 
 // TicketEvents implements escalation.QueueStore: the audit trail, oldest first.
@@ -231,11 +262,30 @@ func (s *Store) TicketEvents(ctx context.Context, ticketID int64) ([]escalation.
 	return out, rows.Err()
 }
 
-// AddNote implements escalation.QueueStore.
-func (s *Store) AddNote(ctx context.Context, n escalation.Note) (escalation.Note, error) {
+// AddNote implements escalation.QueueStore: one conditional insert, so a note lands only while
+// the queue table lets a add one to the ticket as it is at that moment.
+func (s *Store) AddNote(ctx context.Context, n escalation.Note, a escalation.Actor, sc *escalation.Scope) (escalation.Note, error) {
+	guards := escalation.Guards(escalation.RuleNote, a)
 	err := s.tx(ctx, func(t *Tx) error {
-		return t.queryRow(ctx, `INSERT INTO ticket_notes (ticket_id, author_id, author, text, created_at)
-			VALUES (?, ?, ?, ?, ?) RETURNING id`, n.TicketID, n.AuthorID, n.Author, n.Text, n.CreatedAt.UnixMilli()).Scan(&n.ID)
+		cur, err := scanTicket(t.queryRow(ctx, `SELECT `+ticketCols+` FROM tickets WHERE id = ?`, n.TicketID))
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("ticket %d: %w", n.TicketID, knowledge.ErrNotFound)
+		}
+		if err != nil {
+			return err
+		}
+		tr := escalation.Transition{TicketID: n.TicketID, Action: escalation.RuleNote, Actor: a}
+		if len(guards) == 0 {
+			return refusal(tr, cur)
+		}
+		cond, args := ruleCondition(guards, sc)
+		err = t.queryRow(ctx, `INSERT INTO ticket_notes (ticket_id, author_id, author, text, created_at)
+			SELECT id, ?, ?, ?, ? FROM tickets WHERE id = ? AND `+cond+` RETURNING id`,
+			append([]any{n.AuthorID, n.Author, n.Text, n.CreatedAt.UnixMilli(), n.TicketID}, args...)...).Scan(&n.ID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return refusal(tr, cur)
+		}
+		return err
 	})
 	return n, err
 }
@@ -281,8 +331,9 @@ func followUp(ctx context.Context, t *Tx, conversationID string, now int64) erro
 	if err != nil {
 		return err
 	}
-	if _, err := t.exec(ctx, `UPDATE tickets SET state = ?, updated_at = ? WHERE id = ? AND state = ?`,
-		escalation.StateClaimed, now, id, escalation.StateAnswered); err != nil {
+	cond, args := ruleCondition(escalation.Guards(escalation.RuleFollowUp, escalation.Actor{}), nil)
+	if _, err := t.exec(ctx, `UPDATE tickets SET state = ?, updated_at = ? WHERE id = ? AND `+cond,
+		append([]any{escalation.StateClaimed, now, id}, args...)...); err != nil {
 		return err
 	}
 	return insertTicketEvent(ctx, t, escalation.TicketEvent{TicketID: id, At: fromMillis(now), Actor: "企业",

@@ -54,16 +54,24 @@ type Store struct {
 
 // Open connects through d and applies pending migrations.
 func Open(ctx context.Context, d Driver, dsn string) (*Store, error) {
-	w, r, err := d.Open(ctx, dsn)
+	s, err := Connect(ctx, d, dsn)
 	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", d.Name(), err)
+		return nil, err
 	}
-	s := &Store{d: d, w: w, r: r, now: time.Now}
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
 		return nil, err
 	}
 	return s, nil
+}
+
+// Connect connects through d without migrating; `courtdesk migrate` calls Migrate itself.
+func Connect(ctx context.Context, d Driver, dsn string) (*Store, error) {
+	w, r, err := d.Open(ctx, dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", d.Name(), err)
+	}
+	return &Store{d: d, w: w, r: r, now: time.Now}, nil
 }
 
 // Driver returns the engine in use.

@@ -27,15 +27,16 @@ type Driver struct{}
 func (Driver) Name() string { return "postgres" }
 
 // Open implements store.Driver.
+// Its errors never hold the DSN or its password (redactErr).
 func (Driver) Open(ctx context.Context, dsn string) (*sql.DB, *sql.DB, error) {
 	db, err := sql.Open("pgx", dsn)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, redactErr(err, dsn)
 	}
 	db.SetMaxOpenConns(16)
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
-		return nil, nil, err
+		return nil, nil, redactErr(err, dsn)
 	}
 	return db, db, nil
 }

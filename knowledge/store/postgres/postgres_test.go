@@ -40,3 +40,12 @@ func TestConcurrentMigrations(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkClaims(b *testing.B) {
+	s, err := store.Open(context.Background(), postgres.Driver{}, postgres.TestDSN(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	storetest.BenchClaims(b, s)
+}

@@ -42,3 +42,12 @@ func TestReopenKeepsData(t *testing.T) {
 		t.Fatalf("after reopen: %q, %v", v, err)
 	}
 }
+
+func BenchmarkClaims(b *testing.B) {
+	s, err := store.Open(context.Background(), sqlite.Driver{}, filepath.Join(b.TempDir(), "courtdesk.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	storetest.BenchClaims(b, s)
+}

@@ -17,7 +17,7 @@ import (
 
 // queueFixture is a store with a clock, a court list and the queue rules over them.
 type queueFixture struct {
-	t       *testing.T
+	t       testing.TB
 	s       *store.Store
 	q       *escalation.Queue
 	advance func(time.Duration)
@@ -29,7 +29,7 @@ var testCourts = []escalation.Court{
 	{Code: "210200", Name: "大连市", Court: "大连市中级人民法院"},
 }
 
-func newQueueFixture(t *testing.T, s *store.Store, start time.Time) *queueFixture {
+func newQueueFixture(t testing.TB, s *store.Store, start time.Time) *queueFixture {
 	now, advance := FixedClock(start)
 	s.SetClock(now)
 	courts, err := escalation.NewCourts(testCourts)
@@ -74,7 +74,7 @@ func (f *queueFixture) ticket(court string, p escalation.Priority, specialty kno
 func testClaimRace(t *testing.T, s *store.Store) {
 	f := newQueueFixture(t, s, time.Date(2026, 3, 2, 10, 0, 0, 0, time.FixedZone("CST", 8*3600)))
 	tk := f.ticket("210100", escalation.PriorityNormal, "labor")
-	const n = 8
+	const n = 20
 	judges := make([]escalation.Judge, n)
 	for i := range judges {
 		judges[i] = f.judge(fmt.Sprintf("judge%d", i), "沈阳市中级人民法院", 3)

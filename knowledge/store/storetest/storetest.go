@@ -49,6 +49,8 @@ func Run(t *testing.T, open Opener) {
 		"Purge":                     testPurge,
 		"ClaimDay":                  testClaimDay,
 		"Outbox":                    testOutbox,
+		"QueueTable":                testQueueTable,
+		"CapacityRace":              testCapacityRace,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) { fn(t, open(t)) })
