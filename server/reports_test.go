@@ -9,6 +9,7 @@ import (
 // Unanswered questions asked in the chat show up grouped in the gap report, the volume counts
 // them, and the activity summary downloads as CSV.
 func TestReportsFromRealConversations(t *testing.T) {
+	t.Parallel()
 	_, srv := testApp(t, nil)
 	c := dialChat(t, srv, "")
 	c.hello()
@@ -60,6 +61,7 @@ func TestReportsFromRealConversations(t *testing.T) {
 }
 
 func TestCalendarSettings(t *testing.T) {
+	t.Parallel()
 	_, srv := testApp(t, nil)
 	admin := newAPIClient(t, srv.URL)
 	admin.login("admin", "correct-horse-battery")
@@ -82,6 +84,7 @@ func TestCalendarSettings(t *testing.T) {
 }
 
 func TestAdminMaintainsCourts(t *testing.T) {
+	t.Parallel()
 	_, srv := testApp(t, nil)
 	admin := newAPIClient(t, srv.URL)
 	admin.login("admin", "correct-horse-battery")
