@@ -72,6 +72,7 @@ func TestScoresAreNormalised(t *testing.T) {
 
 // Publishing, editing and archiving change results at once, without reopening.
 func TestLiveUpsertAndArchive(t *testing.T) {
+	t.Parallel()
 	as := seedArticles(t)
 	ix := openIndex(t, t.TempDir(), as)
 	q := "跨境电商平台店铺被封号怎么维权"
@@ -97,13 +98,15 @@ func TestLiveUpsertAndArchive(t *testing.T) {
 }
 
 func TestReopenReusesIndexAndRebuildsWhenStale(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	as := seedArticles(t)
 	norm, _ := index.NewNormalizer()
 	syn := index.NewSynonyms(index.DefaultLexicon())
 	open := func(as []knowledge.Article) index.OpenStats {
 		t.Helper()
-		ix, st, err := index.Open(dir, norm, syn, as)
+		// Reuse and rebuild are about the files: the background calibration is not what is checked.
+		ix, st, err := index.Open(dir, norm, syn, as, index.WithoutCalibration())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -138,6 +141,7 @@ func TestReopenReusesIndexAndRebuildsWhenStale(t *testing.T) {
 }
 
 func TestOneProcessPerIndexDirectory(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	as := seedArticles(t)
 	openIndex(t, dir, as)
@@ -150,6 +154,7 @@ func TestOneProcessPerIndexDirectory(t *testing.T) {
 
 // A synonym group added at run time changes results on the next search.
 func TestSynonymsTakeEffectAtOnce(t *testing.T) {
+	t.Parallel()
 	ix := openIndex(t, t.TempDir(), seedArticles(t))
 	q := "东家一直压着我们的血汗钱"
 	before := topSlug(t, ix, q)

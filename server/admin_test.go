@@ -78,6 +78,7 @@ func addUser(t *testing.T, a *app, name string, role knowledge.Role) {
 // Every judge and admin route refuses anonymous users and enterprise visitors, and every admin
 // route refuses judges.
 func TestAuthorisationMatrix(t *testing.T) {
+	t.Parallel()
 	a, srv := testApp(t, nil)
 	addUser(t, a, "judge.li", knowledge.RoleJudge)
 	anon := newAPIClient(t, srv.URL)
@@ -127,6 +128,7 @@ func TestAuthorisationMatrix(t *testing.T) {
 }
 
 func TestCSRFAndOriginAndCookie(t *testing.T) {
+	t.Parallel()
 	_, srv := testApp(t, nil)
 	b := newAPIClient(t, srv.URL)
 	req, _ := http.NewRequest("POST", srv.URL+"/api/v1/auth/login", strings.NewReader(`{"username":"admin","password":"correct-horse-battery"}`))
@@ -173,6 +175,7 @@ func TestCSRFAndOriginAndCookie(t *testing.T) {
 }
 
 func TestLoginThrottleOverHTTP(t *testing.T) {
+	t.Parallel()
 	_, srv := testApp(t, nil)
 	b := newAPIClient(t, srv.URL)
 	for i := range 5 {
@@ -208,6 +211,7 @@ func topSource(t *testing.T, base, q string) (string, string) {
 
 // An admin drafts, publishes, edits, rolls back and archives an article; the chat follows at once.
 func TestAdminArticleLifecycle(t *testing.T) {
+	t.Parallel()
 	_, srv := testApp(t, nil)
 	admin := newAPIClient(t, srv.URL)
 	admin.login("admin", "correct-horse-battery")
@@ -262,6 +266,7 @@ func TestAdminArticleLifecycle(t *testing.T) {
 }
 
 func TestAdminImportIsAllOrNothing(t *testing.T) {
+	t.Parallel()
 	_, srv := testApp(t, nil)
 	admin := newAPIClient(t, srv.URL)
 	admin.login("admin", "correct-horse-battery")
@@ -278,6 +283,7 @@ func TestAdminImportIsAllOrNothing(t *testing.T) {
 }
 
 func TestAdminSynonymsChangeResultsAtOnce(t *testing.T) {
+	t.Parallel()
 	_, srv := testApp(t, nil)
 	admin := newAPIClient(t, srv.URL)
 	admin.login("admin", "correct-horse-battery")
@@ -310,6 +316,7 @@ func TestAdminSynonymsChangeResultsAtOnce(t *testing.T) {
 }
 
 func TestAdminTestConsoleExplains(t *testing.T) {
+	t.Parallel()
 	_, srv := testApp(t, nil)
 	admin := newAPIClient(t, srv.URL)
 	admin.login("admin", "correct-horse-battery")
@@ -321,6 +328,7 @@ func TestAdminTestConsoleExplains(t *testing.T) {
 }
 
 func TestAdminManagesUsers(t *testing.T) {
+	t.Parallel()
 	a, srv := testApp(t, nil)
 	admin := newAPIClient(t, srv.URL)
 	admin.login("admin", "correct-horse-battery")

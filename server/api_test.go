@@ -42,6 +42,7 @@ func errCode(r apiResp) string {
 }
 
 func TestAskAnswersWithSourcesAndDisclaimer(t *testing.T) {
+	t.Parallel()
 	_, srv := testApp(t, nil)
 	r := post(t, srv.URL+"/api/v1/ask", "application/json", `{"question":"員工週末加班，加班費怎麼算？"}`)
 	if r.status != 200 {
@@ -70,6 +71,7 @@ func TestAskAnswersWithSourcesAndDisclaimer(t *testing.T) {
 }
 
 func TestAskEscalatesCaseNumberAndKeepsSources(t *testing.T) {
+	t.Parallel()
 	_, srv := testApp(t, nil)
 	r := post(t, srv.URL+"/api/v1/ask", "application/json",
 		`{"question":"我們的案子（２０２５）遼０１０２民初１２３４號下週開庭，賬戶被凍結的問題法院會怎麼判？"}`)
@@ -86,6 +88,7 @@ func TestAskEscalatesCaseNumberAndKeepsSources(t *testing.T) {
 }
 
 func TestAskRejectsBadInputWithJSONErrors(t *testing.T) {
+	t.Parallel()
 	_, srv := testApp(t, nil)
 	url := srv.URL + "/api/v1/ask"
 	cases := []struct {
@@ -124,6 +127,7 @@ func TestAskRejectsBadInputWithJSONErrors(t *testing.T) {
 }
 
 func TestAskRateLimitAndSwitchOff(t *testing.T) {
+	t.Parallel()
 	_, srv := testApp(t, func(c *Config) { c.RateLimit, c.RateBurst = 0.001, 2 })
 	url := srv.URL + "/api/v1/ask"
 	codes := []int{}
@@ -153,6 +157,7 @@ func get(t *testing.T, url string) (int, string) {
 }
 
 func TestHealthReadyAndMetrics(t *testing.T) {
+	t.Parallel()
 	_, srv := testApp(t, nil)
 	if s, b := get(t, srv.URL+"/healthz"); s != 200 || !strings.Contains(b, "ok") {
 		t.Fatalf("healthz %d %s", s, b)
@@ -175,6 +180,7 @@ func TestHealthReadyAndMetrics(t *testing.T) {
 }
 
 func TestArticleEndpoints(t *testing.T) {
+	t.Parallel()
 	_, srv := testApp(t, nil)
 	s, b := get(t, srv.URL+"/api/v1/articles/labor-overtime-pay")
 	var a map[string]any

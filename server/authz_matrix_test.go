@@ -157,6 +157,7 @@ func expected(p policy, a actor, code int) (string, bool) {
 
 // Every route of the service and both sockets, for every kind of caller.
 func TestAuthorisationMatrixEveryRoute(t *testing.T) {
+	t.Parallel()
 	a, srv := testApp(t, nil)
 	addJudge(t, a, "judge.sy", "沈阳市中级人民法院")
 	addJudge(t, a, "judge.dl", "大连市中级人民法院")

@@ -23,6 +23,7 @@ func pendingCandidate(t *testing.T, admin *apiClient, text string) map[string]an
 // A user's pick in a clarification becomes a candidate phrasing; the search learns it only after
 // an admin approves it, and then at once. A rejected wording is not proposed again.
 func TestClarifyChoiceLearnedAfterApproval(t *testing.T) {
+	t.Parallel()
 	_, srv := testApp(t, nil)
 	admin := newAPIClient(t, srv.URL)
 	admin.login("admin", "correct-horse-battery")
@@ -96,6 +97,7 @@ func TestClarifyChoiceLearnedAfterApproval(t *testing.T) {
 
 // 有帮助 on an answer proposes the question for the article that answered it.
 func TestHelpfulAnswerProposesItsQuestion(t *testing.T) {
+	t.Parallel()
 	_, srv := testApp(t, nil)
 	admin := newAPIClient(t, srv.URL)
 	admin.login("admin", "correct-horse-battery")
@@ -120,6 +122,7 @@ func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
 // A judge who answers an escalated question with a knowledge-base link proposes that question as a
 // phrasing of the linked article.
 func TestJudgeReplyLinkProposesTheQuestion(t *testing.T) {
+	t.Parallel()
 	a, srv := testApp(t, nil)
 	addJudge(t, a, "judge.li", "沈阳市中级人民法院")
 	judge := newAPIClient(t, srv.URL)

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http/httptest"
 	"runtime"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -68,4 +69,34 @@ func BenchmarkChatIdleConnection(b *testing.B) {
 	for _, c := range conns {
 		c.conn.Close()
 	}
+}
+
+// BenchmarkTestAppStart is what one server test pays before its first request: a fresh start
+// (seed import, statutes, index build) against a start on a copy of the seeded template. cpu-s/op
+// is the process's CPU time, which other load on the machine disturbs less than the wall time.
+func BenchmarkTestAppStart(b *testing.B) {
+	for _, mode := range []struct {
+		name         string
+		fromTemplate bool
+	}{{"fresh", false}, {"template", true}} {
+		b.Run(mode.name, func(b *testing.B) {
+			seededDir(b) // built once, outside the timing
+			cpu0 := cpuTime()
+			b.ResetTimer()
+			for b.Loop() {
+				cfg := testConfig(b.TempDir())
+				a, srv := startTestApp(b, &cfg, mode.fromTemplate)
+				srv.Close()
+				a.close()
+			}
+			b.ReportMetric((cpuTime()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
+		})
+	}
+}
+
+// cpuTime is the user and system CPU time of this process so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -16,6 +16,7 @@ import (
 const overtimeQ = "员工周末加班，加班费怎么算？"
 
 func TestChatAskAndAnswer(t *testing.T) {
+	t.Parallel()
 	a, srv := testApp(t, nil)
 	c := dialChat(t, srv, "")
 	h := c.hello()
@@ -66,6 +67,7 @@ func TestChatAskAndAnswer(t *testing.T) {
 }
 
 func TestChatResendAfterDropIsNotDuplicated(t *testing.T) {
+	t.Parallel()
 	a, srv := testApp(t, nil)
 	c := dialChat(t, srv, "")
 	h := c.hello()
@@ -124,6 +126,7 @@ func TestChatResendAfterDropIsNotDuplicated(t *testing.T) {
 }
 
 func TestChatResumeReturnsExactlyTheMissedMessages(t *testing.T) {
+	t.Parallel()
 	a, srv := testApp(t, nil)
 	ctx := context.Background()
 	c := dialChat(t, srv, "")
@@ -175,6 +178,7 @@ func TestChatResumeReturnsExactlyTheMissedMessages(t *testing.T) {
 }
 
 func TestChatTwoTabsShareEvents(t *testing.T) {
+	t.Parallel()
 	a, srv := testApp(t, nil)
 	ctx := context.Background()
 	tab1 := dialChat(t, srv, "")
@@ -251,6 +255,7 @@ func TestChatTwoTabsShareEvents(t *testing.T) {
 }
 
 func TestChatEscalationIntake(t *testing.T) {
+	t.Parallel()
 	_, srv := testApp(t, nil)
 	resp, err := http.Get(srv.URL + "/api/v1/courts")
 	if err != nil {
@@ -310,6 +315,7 @@ func errorOn(t *testing.T, c *chatConn, kind int, payload []byte, code string) {
 }
 
 func TestChatBadFramesGetTypedErrors(t *testing.T) {
+	t.Parallel()
 	_, srv := testApp(t, nil)
 	bystander := dialChat(t, srv, "")
 	bystander.hello()
@@ -354,6 +360,7 @@ func TestChatBadFramesGetTypedErrors(t *testing.T) {
 }
 
 func TestChatOriginTokenAndRequestChecks(t *testing.T) {
+	t.Parallel()
 	_, srv := testApp(t, func(c *Config) { c.Origins = []string{"https://courtdesk.example.cn"} })
 	bystander := dialChat(t, srv, "")
 	bystander.hello()
@@ -429,6 +436,7 @@ func TestChatFloodAndConnectionCap(t *testing.T) {
 }
 
 func TestChatRateLimitZeroLiftsEveryLimit(t *testing.T) {
+	t.Parallel()
 	_, srv := testApp(t, func(c *Config) { c.RateLimit, c.WSConnsPerIP = 0, 2 })
 	var conns []*chatConn
 	for range 6 {
@@ -453,6 +461,7 @@ func TestChatRateLimitZeroLiftsEveryLimit(t *testing.T) {
 }
 
 func TestChatShutdownSaysServiceRestart(t *testing.T) {
+	t.Parallel()
 	a, srv := testApp(t, nil)
 	c := dialChat(t, srv, "")
 	c.hello()

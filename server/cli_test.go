@@ -16,6 +16,7 @@ import (
 )
 
 func TestCLIHelpVersionAndUnknown(t *testing.T) {
+	t.Parallel()
 	if code, out, _ := runCLI(t, nil, "version"); code != 0 || !strings.Contains(out, "courtdesk") {
 		t.Fatalf("version: %d %q", code, out)
 	}
@@ -38,6 +39,7 @@ func TestCLIHelpVersionAndUnknown(t *testing.T) {
 // import validates everything first and writes nothing if any article is bad; export writes what
 // import accepts.
 func TestCLIImportExport(t *testing.T) {
+	t.Parallel()
 	data := t.TempDir()
 	env := map[string]string{"COURTDESK_DATA": data}
 	dir := t.TempDir()
@@ -78,6 +80,7 @@ func TestCLIImportExport(t *testing.T) {
 }
 
 func TestCLIUserAdd(t *testing.T) {
+	t.Parallel()
 	env := map[string]string{"COURTDESK_DATA": t.TempDir()}
 	code, out, errOut := runCLI(t, env, "user", "add", "--role", "judge", "--username", "judge.wang", "--name", "王法官",
 		"--court", "沈阳市中级人民法院", "--specialties", "labor,enforcement", "--capacity", "3")
@@ -98,6 +101,7 @@ func TestCLIUserAdd(t *testing.T) {
 // A judge's court must be in the court list: an unknown or missing court is refused with the
 // list to choose from, a region's code names its court, and an admin needs no court.
 func TestCLIUserAddChecksTheCourt(t *testing.T) {
+	t.Parallel()
 	data := t.TempDir()
 	env := map[string]string{"COURTDESK_DATA": data}
 	for _, args := range [][]string{
@@ -137,6 +141,7 @@ func TestCLIUserAddChecksTheCourt(t *testing.T) {
 }
 
 func TestConfigPrecedenceAndValidate(t *testing.T) {
+	t.Parallel()
 	env := map[string]string{"COURTDESK_ADDR": "127.0.0.1:9000", "COURTDESK_RATE_LIMIT": "0", "COURTDESK_DATA": "/tmp/x"}
 	e := &env_{env}
 	cfg, _, err := loadConfig(e.env(), "serve", []string{"--data", "/tmp/y"}, func(c *Config, fs *flagSet) { c.registerServe(fs) })

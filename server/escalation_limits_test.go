@@ -14,6 +14,7 @@ import (
 
 // A visitor's first escalation needs a question in the conversation first.
 func TestEscalationNeedsAQuestionFirst(t *testing.T) {
+	t.Parallel()
 	_, srv := testApp(t, nil)
 	c := dialChat(t, srv, "")
 	c.hello()
@@ -32,6 +33,7 @@ func TestEscalationNeedsAQuestionFirst(t *testing.T) {
 // One conversation (one visitor token) escalates at most EscalationsPerToken times a day; the
 // refusal is typed and names the court's hotline.
 func TestEscalationLimitPerToken(t *testing.T) {
+	t.Parallel()
 	a, srv := testApp(t, func(c *Config) { c.EscalationsPerToken = 2 })
 	c := dialChat(t, srv, "")
 	c.hello()
@@ -65,6 +67,7 @@ func TestEscalationLimitPerToken(t *testing.T) {
 // Many escalations at once from one address over real WebSockets: at most the limit succeed, the
 // rest get the typed refusal.
 func TestEscalationLimitPerAddressUnderConcurrency(t *testing.T) {
+	t.Parallel()
 	const limit, n = 4, 12
 	a, srv := testApp(t, func(c *Config) { c.EscalationsPerAddress = limit })
 	conns := make([]*chatConn, n)
@@ -127,6 +130,7 @@ func TestEscalationLimitPerAddressUnderConcurrency(t *testing.T) {
 
 // The queue API pages with a cursor: no ticket is lost behind many of higher priority.
 func TestQueuePagesWithACursor(t *testing.T) {
+	t.Parallel()
 	a, srv := testApp(t, nil)
 	addJudge(t, a, "judge.sy", "沈阳市中级人民法院")
 	normal, _ := escalateFrom(t, dialChat(t, srv, ""), "210100", "合同纠纷请法官指导")
@@ -182,6 +186,7 @@ func mustJSON(v any) []byte {
 // An admin sees where escalations come from and closes every open one of an address at once; the
 // enterprise is told and given the hotline; judges never see the source.
 func TestAdminClosesEscalationsFromOneSource(t *testing.T) {
+	t.Parallel()
 	a, srv := testApp(t, nil)
 	addJudge(t, a, "judge.sy", "沈阳市中级人民法院")
 	var chats []*chatConn
@@ -265,6 +270,7 @@ func TestAskJudgeFirstInBrowser(t *testing.T) {
 
 // Several tabs of one visitor token escalate at once: one ticket, the rest refused.
 func TestEscalationsOfOneTokenInParallel(t *testing.T) {
+	t.Parallel()
 	_, srv := testApp(t, func(c *Config) { c.EscalationsPerToken = 1 })
 	first := dialChat(t, srv, "")
 	token := first.hello().str("token")

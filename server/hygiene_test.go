@@ -10,6 +10,7 @@ import (
 
 // An oversized body sent chunked (no Content-Length to refuse up front) is still "too large".
 func TestOversizedChunkedBodyIs413(t *testing.T) {
+	t.Parallel()
 	_, srv := testApp(t, nil)
 	body := io.MultiReader(strings.NewReader(`{"question":"`), strings.NewReader(strings.Repeat("问", 40<<10)), strings.NewReader(`"}`))
 	req, _ := http.NewRequest("POST", srv.URL+"/api/v1/ask", body)
@@ -26,6 +27,7 @@ func TestOversizedChunkedBodyIs413(t *testing.T) {
 
 // A JSON value that is not an object gets a message that says so, not one about a nameless field.
 func TestNonObjectBodyMessage(t *testing.T) {
+	t.Parallel()
 	_, srv := testApp(t, nil)
 	for _, body := range []string{`[{"question":"加班费"}]`, `"加班费"`, `42`} {
 		r := post(t, srv.URL+"/api/v1/ask", "application/json", body)
@@ -39,6 +41,7 @@ func TestNonObjectBodyMessage(t *testing.T) {
 // Bidirectional controls, terminal escapes and zero-width characters never reach the store, from
 // the admin console or from the chat.
 func TestInvisibleCharactersAreStripped(t *testing.T) {
+	t.Parallel()
 	_, srv := testApp(t, nil)
 	admin := newAPIClient(t, srv.URL)
 	admin.login("admin", "correct-horse-battery")
@@ -60,6 +63,7 @@ func TestInvisibleCharactersAreStripped(t *testing.T) {
 
 // Responses that may carry personal data are never kept by a browser or proxy cache.
 func TestPersonalDataIsNotCached(t *testing.T) {
+	t.Parallel()
 	a, srv := testApp(t, nil)
 	addJudge(t, a, "judge.qian", "沈阳市中级人民法院")
 	admin := newAPIClient(t, srv.URL)
@@ -87,6 +91,7 @@ func TestPersonalDataIsNotCached(t *testing.T) {
 
 // Browsers are told to use https only when the service says it is reached over https.
 func TestHSTSFollowsPublicURL(t *testing.T) {
+	t.Parallel()
 	_, plain := testApp(t, nil)
 	_, secure := testApp(t, func(c *Config) { c.PublicURL = "https://courtdesk.example.cn" })
 	for _, tc := range []struct {

@@ -16,6 +16,7 @@ func emptyObjects(n int) string {
 // An import body of many empty objects is refused by count before it is decoded in full, and an
 // import of bad articles lists the first hundred problems and how many there are in all.
 func TestAdminImportIsBounded(t *testing.T) {
+	t.Parallel()
 	_, srv := testApp(t, nil)
 	admin := newAPIClient(t, srv.URL)
 	admin.login("admin", "correct-horse-battery")
@@ -51,6 +52,7 @@ func TestAdminImportIsBounded(t *testing.T) {
 }
 
 func TestCLIImportIsBounded(t *testing.T) {
+	t.Parallel()
 	env := map[string]string{"COURTDESK_DATA": t.TempDir(), "COURTDESK_MAX_IMPORT_ARTICLES": "50"}
 	dir := t.TempDir()
 	many := filepath.Join(dir, "many.json")

@@ -2,9 +2,8 @@ package main
 
 import (
 	"fmt"
+	"github.com/courtdesk/courtdesk/internal/pgtest"
 	"testing"
-
-	"github.com/courtdesk/courtdesk/knowledge/store/postgres"
 )
 
 // A NUL, or bytes that are not UTF-8, in any kind of input (a JSON field made with a \u escape,
@@ -16,7 +15,7 @@ func TestInvalidTextIsRefusedOnBothEngines(t *testing.T) {
 		t.Run(engine, func(t *testing.T) {
 			a, srv := testApp(t, func(c *Config) {
 				if engine == "postgres" {
-					c.DB, c.DatabaseURL = "postgres", postgres.TestDSN(t)
+					c.DB, c.DatabaseURL = "postgres", pgtest.DSN(t)
 				}
 			})
 			addJudge(t, a, "judge.li", "沈阳市中级人民法院")

@@ -95,6 +95,7 @@ func addJudge(t *testing.T, a *app, name, court string) {
 // told and lists the ticket, the judge claims it and the enterprise sees 法官已接手, the judge replies
 // and the enterprise receives it live; then the same reply reaches an enterprise that was offline.
 func TestEscalationToJudgeEndToEnd(t *testing.T) {
+	t.Parallel()
 	a, srv := testApp(t, nil)
 	addJudge(t, a, "judge.li", "沈阳市中级人民法院")
 	judge := newAPIClient(t, srv.URL)
@@ -174,6 +175,7 @@ func TestEscalationToJudgeEndToEnd(t *testing.T) {
 
 // Judge routes open for judges and admins only; a second judge cannot take a claimed ticket.
 func TestJudgeRoutesAndConflicts(t *testing.T) {
+	t.Parallel()
 	a, srv := testApp(t, nil)
 	addJudge(t, a, "judge.li", "沈阳市中级人民法院")
 	addJudge(t, a, "judge.wang", "沈阳市中级人民法院")
@@ -226,6 +228,7 @@ func TestJudgeRoutesAndConflicts(t *testing.T) {
 
 // A judge's good answer becomes a suggestion; the admin publishes it and the chat finds it.
 func TestSuggestionToPublishedArticle(t *testing.T) {
+	t.Parallel()
 	a, srv := testApp(t, nil)
 	addJudge(t, a, "judge.li", "沈阳市中级人民法院")
 	ent := dialChat(t, srv, "")

@@ -83,6 +83,7 @@ func seedCiting(t *testing.T, title string, k statute.Key) []string {
 // the report lists only citations of documents that are not there, and a flag on one article marks
 // exactly the articles citing it until it is cleared.
 func TestConsoleStatutesAndLegalFlags(t *testing.T) {
+	t.Parallel()
 	laws := filepath.Join(testenv.SharedDir(t), "laws")
 	a, srv := testApp(t, nil)
 	addUser(t, a, "judge.wu", knowledge.RoleJudge)
@@ -271,6 +272,7 @@ func contains(xs []string, x string) bool {
 // Console imports are all or nothing with every bad file named; each import, from the console or
 // the command, takes effect at once in the lookup and the report, without a restart.
 func TestConsoleStatuteImportAndReload(t *testing.T) {
+	t.Parallel()
 	a, srv := testApp(t, nil)
 	admin, anon := newAPIClient(t, srv.URL), newAPIClient(t, srv.URL)
 	admin.login("admin", "correct-horse-battery")

@@ -9,6 +9,7 @@ import (
 // Every command's logger masks personal data, in both formats: a chat message with a mobile
 // number, an ID number and a credit code never reaches the log as typed.
 func TestLoggerMasksPersonalData(t *testing.T) {
+	t.Parallel()
 	chat := "我们公司（统一社会信用代码 91210100MA0Y12345X）被冻结账户，联系人身份证 210102199001011234，手机 138 1234 5678"
 	for _, format := range []string{"text", "json"} {
 		cfg := DefaultConfig()

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/courtdesk/courtdesk/internal/pgtest"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -23,7 +24,7 @@ func TestMigrateCommandAndNewerSchema(t *testing.T) {
 			var d store.Driver = sqlite.Driver{}
 			dsn := filepath.Join(dir, "courtdesk.db")
 			if engine == "postgres" {
-				dsn = postgres.TestDSN(t)
+				dsn = pgtest.DSN(t)
 				d = postgres.Driver{}
 				env["COURTDESK_DB"], env["COURTDESK_DATABASE_URL"] = "postgres", dsn
 			}

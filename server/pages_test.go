@@ -16,6 +16,7 @@ func noRedirect() *http.Client {
 // A console opened without a session redirects to the login page, naming the console as next;
 // with a session it is served.
 func TestConsolePagesRedirectToLogin(t *testing.T) {
+	t.Parallel()
 	_, srv := testApp(t, nil)
 	for _, page := range []string{"/judge", "/admin"} {
 		resp, err := noRedirect().Get(srv.URL + page)
@@ -47,6 +48,7 @@ func TestConsolePagesRedirectToLogin(t *testing.T) {
 
 // An unknown address shows a browser a Chinese page with a way home, and an API client JSON.
 func TestNotFoundPageForBrowsersJSONForAPIs(t *testing.T) {
+	t.Parallel()
 	_, srv := testApp(t, nil)
 	get := func(path, accept string) (*http.Response, string) {
 		req, _ := http.NewRequest("GET", srv.URL+path, nil)
@@ -80,6 +82,7 @@ func TestNotFoundPageForBrowsersJSONForAPIs(t *testing.T) {
 
 // Every page links the favicon, which is served as SVG.
 func TestFaviconLinkedAndServedAsSVG(t *testing.T) {
+	t.Parallel()
 	_, srv := testApp(t, nil)
 	for _, page := range []string{"/", "/login", "/kb/labor-overtime-pay"} {
 		resp, err := http.Get(srv.URL + page)
@@ -107,6 +110,7 @@ func TestFaviconLinkedAndServedAsSVG(t *testing.T) {
 
 // Validation errors name their fields in Chinese, in the message and beside each field's code.
 func TestValidationMessagesNameFieldsInChinese(t *testing.T) {
+	t.Parallel()
 	_, srv := testApp(t, nil)
 	admin := newAPIClient(t, srv.URL)
 	if admin.login("admin", "correct-horse-battery") != 200 {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/courtdesk/courtdesk/internal/pgtest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,8 +12,6 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
-
-	"github.com/courtdesk/courtdesk/knowledge/store/postgres"
 )
 
 // Two real `courtdesk serve` processes on one PostgreSQL database behave as one service: what
@@ -217,7 +216,7 @@ func TestTwoReplicas(t *testing.T) {
 // startCluster runs replicas A and B of one fresh schema and signs the admin in on A.
 func startCluster(t *testing.T) (a, b *replica, admin *apiClient, bin string) {
 	t.Helper()
-	dsn := postgres.TestDSN(t)
+	dsn := pgtest.DSN(t)
 	bin = buildBinary(t)
 	const secret = "two-replicas-share-this-secret-0123456789"
 	a = newReplica(t, "A", bin, dsn, secret)

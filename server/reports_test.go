@@ -10,6 +10,7 @@ import (
 // calculation) show up grouped in the gap report under the lexicon's term, the volume counts
 // them, and the activity summary downloads as CSV.
 func TestReportsFromRealConversations(t *testing.T) {
+	t.Parallel()
 	_, srv := testApp(t, nil)
 	c := dialChat(t, srv, "")
 	c.hello()
@@ -61,6 +62,7 @@ func TestReportsFromRealConversations(t *testing.T) {
 }
 
 func TestCalendarSettings(t *testing.T) {
+	t.Parallel()
 	_, srv := testApp(t, nil)
 	admin := newAPIClient(t, srv.URL)
 	admin.login("admin", "correct-horse-battery")
@@ -83,6 +85,7 @@ func TestCalendarSettings(t *testing.T) {
 }
 
 func TestAdminMaintainsCourts(t *testing.T) {
+	t.Parallel()
 	_, srv := testApp(t, nil)
 	admin := newAPIClient(t, srv.URL)
 	admin.login("admin", "correct-horse-battery")

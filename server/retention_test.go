@@ -27,6 +27,7 @@ func openDataStore(t *testing.T, dir string) *store.Store {
 // `courtdesk purge --older-than 180d` deletes old conversations and resolved tickets, keeps the
 // open ticket and the recent conversation, and the reports and the audit log read as before.
 func TestCLIPurge(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	data := t.TempDir()
 	env := map[string]string{"COURTDESK_DATA": data}
@@ -87,6 +88,7 @@ func TestCLIPurge(t *testing.T) {
 }
 
 func TestRetentionConfig(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		env  map[string]string
 		want string
@@ -104,6 +106,7 @@ func TestRetentionConfig(t *testing.T) {
 // Admins see the retention period and the last purge; the daily purge runs once a day however
 // many replicas try.
 func TestRetentionInConsole(t *testing.T) {
+	t.Parallel()
 	a, srv := testApp(t, func(c *Config) { c.RetentionDays, c.PurgeDaily = 90, true })
 	admin := newAPIClient(t, srv.URL)
 	admin.login("admin", "correct-horse-battery")

@@ -43,6 +43,7 @@ func loggedIn(t *testing.T, base, user, pw string) *apiClient {
 // on a colleague's claimed ticket; a ticket transferred to a judge of another court opens to them;
 // the all-courts permission, granted by an admin, opens every court.
 func TestJudgeCourtScope(t *testing.T) {
+	t.Parallel()
 	a, srv := testApp(t, nil)
 	addJudge(t, a, "judge.sy", "沈阳市中级人民法院")
 	addJudge(t, a, "judge.sy2", "沈阳市中级人民法院")
@@ -155,6 +156,7 @@ func sessionIDOf(b *apiClient) string {
 // The judge's live socket ends with the session: at logout, at deactivation and once the session
 // has expired (found on the next event).
 func TestJudgeSocketEndsWithTheSession(t *testing.T) {
+	t.Parallel()
 	a, srv := testApp(t, nil)
 	addJudge(t, a, "judge.sy", "沈阳市中级人民法院")
 	admin := loggedIn(t, srv.URL, "admin", "correct-horse-battery")
@@ -194,6 +196,7 @@ func TestJudgeSocketEndsWithTheSession(t *testing.T) {
 // A judge's socket carries only the tickets the judge may see: nothing of bot-only conversations,
 // nothing of another court's tickets.
 func TestJudgeSocketOnlyCarriesVisibleTickets(t *testing.T) {
+	t.Parallel()
 	a, srv := testApp(t, nil)
 	addJudge(t, a, "judge.sy", "沈阳市中级人民法院")
 	addJudge(t, a, "judge.dl", "大连市中级人民法院")

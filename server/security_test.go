@@ -12,6 +12,7 @@ import (
 // before the password check, so at most five reach it and the rest are throttled with a clear
 // message, whatever the interleaving.
 func TestLoginThrottleHoldsUnderConcurrency(t *testing.T) {
+	t.Parallel()
 	_, srv := testApp(t, nil)
 	var wg sync.WaitGroup
 	codes := make([]int, 20)
@@ -53,6 +54,7 @@ func TestLoginThrottleHoldsUnderConcurrency(t *testing.T) {
 
 // The only admin cannot demote itself and lock every admin out; with a second admin it can.
 func TestLastAdminRemains(t *testing.T) {
+	t.Parallel()
 	a, srv := testApp(t, nil)
 	admin := newAPIClient(t, srv.URL)
 	admin.login("admin", "correct-horse-battery")

@@ -36,6 +36,7 @@ func serveAt(t *testing.T, dir string) (a *app, srv *httptest.Server, stop func(
 // A fresh server, with no import by anyone, shows the 法条原文 of every numbered citation in the
 // seed articles' 法律依据.
 func TestFreshServerShowsSeedStatuteTexts(t *testing.T) {
+	t.Parallel()
 	_, srv := testApp(t, nil)
 	anon := newAPIClient(t, srv.URL)
 	articles, err := kbfile.ReadFS(seed.FS(), ".")
@@ -72,6 +73,7 @@ func TestFreshServerShowsSeedStatuteTexts(t *testing.T) {
 // imported before the first start, nor on later starts; the shipped texts of the other documents
 // arrive all the same.
 func TestShippedStatutesKeepTheAdminsVersions(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	own := writeStatutes(t, map[string]string{"劳动合同法(2030-01-01).md": law("中华人民共和国劳动合同法", "2030-01-01", 120)})
 	if code, _, errOut := runCLI(t, map[string]string{"COURTDESK_DATA": dir}, "statutes", "import", "--by", "court.admin", own); code != 0 {
@@ -112,6 +114,7 @@ func TestShippedStatutesKeepTheAdminsVersions(t *testing.T) {
 // A fresh server's working calendar holds the 2026 holidays: the response-time clock skips the
 // Spring Festival and counts the Saturday worked before it (调休).
 func TestFreshCalendarSkipsSpringFestival2026(t *testing.T) {
+	t.Parallel()
 	a, srv := testApp(t, nil)
 	cst := time.FixedZone("CST", 8*3600)
 	cal := a.chat.queue.Calendar()
@@ -142,6 +145,7 @@ func TestFreshCalendarSkipsSpringFestival2026(t *testing.T) {
 // The starter quick replies are there on the first start; an admin's edits to the calendar and the
 // quick replies survive a restart (the starter sets are never loaded twice).
 func TestStarterSetsLoadOnceAndStayEdited(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	a, srv, stop := serveAt(t, dir)
 	addJudgeAt(t, a, "judge.qian", "沈阳市中级人民法院")
@@ -199,6 +203,7 @@ func addJudgeAt(t *testing.T, a *app, name, court string) {
 // The admin console's user API accepts only courts of the court list, names a court by its
 // region's code, offers the list in the error, and follows the admins' edits of the list.
 func TestAdminUserCourtMustExist(t *testing.T) {
+	t.Parallel()
 	_, srv := testApp(t, nil)
 	admin := newAPIClient(t, srv.URL)
 	admin.login("admin", "correct-horse-battery")
@@ -245,6 +250,7 @@ func TestAdminUserCourtMustExist(t *testing.T) {
 // Rolling a published article back to a version written while it was a draft restores the content
 // only: the article stays published and its page answers. A status named in the request is applied.
 func TestRollbackKeepsTheStatus(t *testing.T) {
+	t.Parallel()
 	_, srv := testApp(t, nil)
 	admin, anon := newAPIClient(t, srv.URL), newAPIClient(t, srv.URL)
 	admin.login("admin", "correct-horse-battery")
@@ -298,6 +304,7 @@ func TestRollbackKeepsTheStatus(t *testing.T) {
 // search finds for the escalated question, never the category of the article the bot answered with
 // before: an unpaid-goods case with a frozen account is not routed as 公司治理与股权.
 func TestTicketCategoryFromTheIntake(t *testing.T) {
+	t.Parallel()
 	a, srv := testApp(t, nil)
 	const earlier = "股东之间闹僵了，公司连续两年开不成股东会，能不能申请解散公司"
 	const question = "客户拖欠我们的货款一直不付，我们公司的银行账户又被冻结了，该怎么办"
@@ -353,6 +360,7 @@ func TestTicketCategoryFromTheIntake(t *testing.T) {
 // Every article page shows one 法律依据 heading, with every citation of the article's legal basis
 // on it, and a meta line that does not name the same thing twice (诉讼服务 · 诉讼服务).
 func TestArticlePageShowsTheLegalBasisOnce(t *testing.T) {
+	t.Parallel()
 	_, srv := testApp(t, nil)
 	anon := newAPIClient(t, srv.URL)
 	articles, err := kbfile.ReadFS(seed.FS(), ".")

@@ -58,6 +58,7 @@ func citing(slug string, legalBasis ...string) knowledge.Article {
 }
 
 func TestCLIStatutes(t *testing.T) {
+	t.Parallel()
 	data := t.TempDir()
 	env := map[string]string{"COURTDESK_DATA": data}
 	if code, _, errOut := runCLI(t, env, "statutes", "--help"); code != 0 || !strings.Contains(errOut, "statutes import") {
@@ -136,6 +137,7 @@ func countLines(s, substr string) int {
 // The real statute texts import through the command, and the check over the seed knowledge base
 // lists only citations of documents that are not among them.
 func TestCLIStatutesSharedLawsAndSeed(t *testing.T) {
+	t.Parallel()
 	laws := filepath.Join(testenv.SharedDir(t), "laws")
 	data := t.TempDir()
 	env := map[string]string{"COURTDESK_DATA": data}

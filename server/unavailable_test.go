@@ -61,6 +61,7 @@ func (s *syncBuffer) String() string {
 // unavailable frame on the chat socket), /readyz says not ready, and a flood of identical failures
 // is logged once with a count.
 func TestStoreThatCannotWrite(t *testing.T) {
+	t.Parallel()
 	first, _ := testApp(t, nil) // creates, migrates and seeds the data directory
 	cfg := *first.cfg
 	first.close()

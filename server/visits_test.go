@@ -69,6 +69,7 @@ func (c *chatConn) noticeFor(text string) frame {
 // counter-proposal, the live and stored notices, the summary suggested as an article, and the
 // activity report.
 func TestVisitRequestFlow(t *testing.T) {
+	t.Parallel()
 	_, srv := testApp(t, nil)
 	c := dialChat(t, srv, "")
 	hello := c.hello()

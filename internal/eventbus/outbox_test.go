@@ -3,6 +3,7 @@ package eventbus_test
 import (
 	"context"
 	"database/sql"
+	"github.com/courtdesk/courtdesk/internal/pgtest"
 	"io"
 	"log/slog"
 	"sync"
@@ -56,7 +57,7 @@ func (r *recorder) count(conv string) int {
 }
 
 func open(t *testing.T) (*store.Store, string) {
-	dsn := postgres.TestDSN(t)
+	dsn := pgtest.DSN(t)
 	st, err := store.Open(context.Background(), postgres.Driver{}, dsn)
 	if err != nil {
 		t.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/courtdesk/courtdesk/internal/pgtest"
 	"github.com/courtdesk/courtdesk/knowledge/store"
 	"github.com/courtdesk/courtdesk/knowledge/store/postgres"
 	"github.com/courtdesk/courtdesk/knowledge/store/storetest"
@@ -11,7 +12,7 @@ import (
 
 func open(t *testing.T) *store.Store {
 	t.Helper()
-	dsn := postgres.TestDSN(t)
+	dsn := pgtest.DSN(t)
 	s, err := store.Open(context.Background(), postgres.Driver{}, dsn)
 	if err != nil {
 		t.Fatal(err)
@@ -23,7 +24,7 @@ func open(t *testing.T) *store.Store {
 func TestConformance(t *testing.T) { storetest.Run(t, open) }
 
 func TestConcurrentMigrations(t *testing.T) {
-	dsn := postgres.TestDSN(t)
+	dsn := pgtest.DSN(t)
 	errs := make(chan error, 4)
 	for range 4 {
 		go func() {
@@ -42,7 +43,7 @@ func TestConcurrentMigrations(t *testing.T) {
 }
 
 func BenchmarkClaims(b *testing.B) {
-	s, err := store.Open(context.Background(), postgres.Driver{}, postgres.TestDSN(b))
+	s, err := store.Open(context.Background(), postgres.Driver{}, pgtest.DSN(b))
 	if err != nil {
 		b.Fatal(err)
 	}

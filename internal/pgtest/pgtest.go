@@ -1,4 +1,6 @@
-package postgres
+// Package pgtest gives each test a PostgreSQL schema of its own. Only _test.go files import it, so
+// that the "testing" package stays out of the production binary.
+package pgtest
 
 import (
 	"context"
@@ -9,15 +11,17 @@ import (
 	"os"
 	"testing"
 	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
 )
 
 // DefaultTestURL is the local PostgreSQL that development machines and CI provide.
 const DefaultTestURL = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
 
-// TestDSN creates a schema of its own for one test and returns a DSN that uses it, so that tests
+// DSN creates a schema of its own for one test and returns a DSN that uses it, so that tests
 // run in parallel without seeing each other's rows. The schema is dropped at cleanup. Without a
 // reachable server the test is skipped, except under CI, where PostgreSQL must be there.
-func TestDSN(t testing.TB) string {
+func DSN(t testing.TB) string {
 	t.Helper()
 	base := os.Getenv("COURTDESK_TEST_POSTGRES")
 	if base == "" {
