@@ -44,6 +44,8 @@ type Deps struct {
 	Render   *markup.Renderer
 	Ready    map[string]func(context.Context) error
 	Metrics  *Metrics
+	// MetricsAccess says who besides loopback may read /metrics.
+	MetricsAccess MetricsAccess
 	Web      fs.FS
 	Limits   Limits
 	// Accounts signs judges and admins in; without it the console routes are not mounted.

@@ -45,7 +45,7 @@ func buildChat(cfg *Config, log *slog.Logger, st *store.Store, engine conversati
 	if err != nil {
 		return nil, err
 	}
-	convs := conversation.New(st, engine, nil, tokens, learn)
+	convs := conversation.New(m.TimeMessageWrites(st), engine, nil, tokens, learn)
 	escs := escalation.New(st, courts, nil, nil)
 	escs.SetLimits(escalation.Limits{PerToken: cfg.EscalationsPerToken, TokenWindow: cfg.EscalationTokenWindow,
 		PerAddress: cfg.EscalationsPerAddress, AddressWindow: cfg.EscalationAddressWindow}, secret)
@@ -64,6 +64,7 @@ func buildChat(cfg *Config, log *slog.Logger, st *store.Store, engine conversati
 	}
 	queue := escalation.NewQueue(st, courts, cal, escalation.DefaultPolicy(), nil, learn, nil)
 	hub := ws.New(wcfg, log, convs, escs, ws.NewLocalBus(), m.Registry())
+	hub.SetAnswerObserver(m.ObserveWSAnswer)
 	convs.SetNotifier(hub)
 	escs.SetNotifier(hub)
 	queue.SetNotifier(hub)
