@@ -41,7 +41,7 @@ func (s *Server) ask(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	s.d.Metrics.ObserveAsk(res, time.Since(start))
+	s.d.Metrics.ObserveAsk(ChannelHTTP, res, time.Since(start))
 	if s.d.AskLog != nil {
 		// The activity report counts HTTP asks with the chat's; a failed record must not cost
 		// the user their answer, so it is logged and the answer goes out.

@@ -20,7 +20,7 @@ func (s *Server) routes(e *echo.Echo) {
 
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
-	e.GET("/metrics", s.metrics)
+	e.GET("/metrics", s.metrics, s.metricsGuard)
 
 	api := e.Group("/api/v1", body, s.sameOrigin)
 	api.POST("/ask", s.ask, s.rateLimit())

@@ -45,8 +45,10 @@ type Deps struct {
 	Render   *markup.Renderer
 	Ready    map[string]func(context.Context) error
 	Metrics  *Metrics
-	Web      fs.FS
-	Limits   Limits
+	// MetricsAccess says who besides loopback may read /metrics.
+	MetricsAccess MetricsAccess
+	Web           fs.FS
+	Limits        Limits
 	// Accounts signs judges and admins in; without it the console routes are not mounted.
 	Accounts Accounts
 	// Reports serves the admin reports; Calendar the working-hours settings.

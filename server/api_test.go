@@ -171,7 +171,7 @@ func TestHealthReadyAndMetrics(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{`courtdesk_asks_total{intent="answer"} 1`, "courtdesk_ask_duration_seconds_bucket",
+	for _, want := range []string{`courtdesk_asks_total{channel="http",intent="answer"} 1`, "courtdesk_ask_duration_seconds_bucket",
 		fmt.Sprintf("courtdesk_index_documents %d", len(seedArticles)), "courtdesk_build_info{"} {
 		if s != 200 || !strings.Contains(b, want) {
 			t.Errorf("metrics lack %q", want)

@@ -46,7 +46,7 @@ func buildChat(cfg *Config, log *slog.Logger, st *store.Store, engine conversati
 	if err != nil {
 		return nil, err
 	}
-	convs := conversation.New(st, engine, bus.notify, tokens, learn)
+	convs := conversation.New(m.TimeMessageWrites(st), engine, bus.notify, tokens, learn)
 	escs := escalation.New(st, courts, bus.notify, nil)
 	escs.SetLimits(escalation.Limits{PerToken: cfg.EscalationsPerToken, TokenWindow: cfg.EscalationTokenWindow,
 		PerAddress: cfg.EscalationsPerAddress, AddressWindow: cfg.EscalationAddressWindow}, secret)
@@ -65,6 +65,7 @@ func buildChat(cfg *Config, log *slog.Logger, st *store.Store, engine conversati
 	}
 	queue := escalation.NewQueue(st, courts, cal, escalation.DefaultPolicy(), bus.notify, learn, nil)
 	hub := ws.New(wcfg, log, convs, escs, bus.bus, m.Registry())
+	hub.SetAnswerObserver(m.ObserveWSAnswer)
 	// Visit notices go through the conversation service, so they are stored, numbered and pushed
 	// like any message of the conversation.
 	visits := visit.New(st, courts, convs, nil)

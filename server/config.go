@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/courtdesk/courtdesk/handlers"
 	"github.com/courtdesk/courtdesk/knowledge/retention"
 )
 
@@ -57,6 +58,12 @@ type Config struct {
 	// Calibrate refits the answer confidence in the background after start and after every
 	// change to the articles; off, the calibration fitted on the seed (built in) serves.
 	Calibrate bool
+	// MetricsToken lets a scraper that presents it as a bearer token read /metrics from anywhere;
+	// MetricsAllow lists the addresses and networks that may read it without one (loopback always).
+	MetricsToken string
+	MetricsAllow []string
+	// PprofAddr is a loopback-only listener for net/http/pprof; empty (the default) serves none.
+	PprofAddr string
 }
 
 // DefaultConfig is what `go run ./server` uses on a fresh machine.
@@ -124,6 +131,9 @@ var envVars = []envSpec{
 	}},
 	{"COURTDESK_RETENTION_DAYS", func(c *Config, v string) (err error) { c.RetentionDays, err = strconv.Atoi(v); return }},
 	{"COURTDESK_PURGE_DAILY", func(c *Config, v string) (err error) { c.PurgeDaily, err = strconv.ParseBool(v); return }},
+	{"COURTDESK_METRICS_TOKEN", str(func(c *Config) *string { return &c.MetricsToken })},
+	{"COURTDESK_METRICS_ALLOW", func(c *Config, v string) error { c.MetricsAllow = splitList(v); return nil }},
+	{"COURTDESK_PPROF_ADDR", str(func(c *Config) *string { return &c.PprofAddr })},
 	{"COURTDESK_MAX_BODY_BYTES", func(c *Config, v string) (err error) { c.MaxBodyBytes, err = strconv.ParseInt(v, 10, 64); return }},
 }
 
@@ -202,6 +212,15 @@ func (c *Config) Validate() error {
 		if _, _, err := net.ParseCIDR(p); err != nil {
 			errs = append(errs, fmt.Errorf("COURTDESK_TRUSTED_PROXIES: %q is not a CIDR such as 10.0.0.0/8", p))
 		}
+	}
+	if _, err := handlers.ParseAllowList(c.MetricsAllow); err != nil {
+		errs = append(errs, err)
+	}
+	if c.MetricsToken != "" && len(c.MetricsToken) < 16 {
+		errs = append(errs, errors.New("COURTDESK_METRICS_TOKEN must be at least 16 characters"))
+	}
+	if err := checkPprofAddr(c.PprofAddr); err != nil {
+		errs = append(errs, err)
 	}
 	if c.WSConnsPerIP < 0 {
 		errs = append(errs, errors.New("WebSocket connections per IP must be 0 (no cap) or positive"))

@@ -49,6 +49,9 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	go func() { errc <- srv.Serve(ln) }()
 	go a.sweepClaims(ctx, time.Minute)
 	go flushLogCounts(ctx, log)
+	if cfg.PprofAddr != "" {
+		go servePprof(ctx, cfg.PprofAddr, log)
+	}
 	if cfg.PurgeDaily {
 		go a.purgeDaily(ctx, time.Hour)
 	}

@@ -134,13 +134,18 @@ func buildOn(ctx context.Context, cfg *Config, log *slog.Logger, out io.Writer, 
 		return fail(err)
 	}
 	a.chat.escalations.SetSearcher(ix) // a ticket's category is its question's, found by the search
+	metricsAllow, err := handlers.ParseAllowList(cfg.MetricsAllow)
+	if err != nil {
+		return fail(err)
+	}
 	a.http = handlers.New(handlers.Deps{
-		Log:      log,
-		Engine:   engine,
-		Articles: ix,
-		Render:   markup.New(),
-		Metrics:  metrics,
-		Web:      web.FS(),
+		Log:           log,
+		Engine:        engine,
+		Articles:      ix,
+		Render:        markup.New(),
+		Metrics:       metrics,
+		MetricsAccess: handlers.MetricsAccess{Token: cfg.MetricsToken, Allow: metricsAllow},
+		Web:           web.FS(),
 		Ready: map[string]func(context.Context) error{
 			"store":       st.Ping,
 			"store_write": st.Writable,

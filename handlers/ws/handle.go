@@ -3,6 +3,7 @@ package ws
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/courtdesk/courtdesk/knowledge"
 	"github.com/courtdesk/courtdesk/knowledge/conversation"
@@ -77,6 +78,7 @@ func frameLabel(t string) string {
 func (c *client) ask(id, text string) {
 	ctx, cancel := c.ctx()
 	defer cancel()
+	start := time.Now()
 	p, err := c.hub.conv.Post(ctx, c.conv, id, text)
 	if errors.Is(err, knowledge.ErrConflict) {
 		c.sendError(id, "conflict", "消息编号已被其他消息使用，请重新发送", nil)
@@ -86,7 +88,11 @@ func (c *client) ask(id, text string) {
 		c.fail(id, err)
 		return
 	}
-	c.ackThenAnswer(id, p, func() error { _, err := c.hub.conv.Answer(ctx, p.Message); return err })
+	c.ackThenAnswer(id, p, func() error {
+		m, err := c.hub.conv.Answer(ctx, p.Message)
+		c.hub.observeAnswer(m, start)
+		return err
+	})
 }
 
 // ackThenAnswer acknowledges a stored question and then, when the bot answers in this mode, runs
@@ -105,12 +111,17 @@ func (c *client) ackThenAnswer(id string, p conversation.Posted, answer func() e
 func (c *client) choose(id, question, slug string) {
 	ctx, cancel := c.ctx()
 	defer cancel()
+	start := time.Now()
 	p, res, err := c.hub.conv.Choose(ctx, c.conv, id, question, slug)
 	if err != nil {
 		c.fail(id, err)
 		return
 	}
-	c.ackThenAnswer(id, p, func() error { _, err := c.hub.conv.AnswerChoice(ctx, p.Message, res); return err })
+	c.ackThenAnswer(id, p, func() error {
+		m, err := c.hub.conv.AnswerChoice(ctx, p.Message, res)
+		c.hub.observeAnswer(m, start)
+		return err
+	})
 }
 
 func (c *client) escalate(f inFrame) {

@@ -80,6 +80,8 @@ type Hub struct {
 	up      websocket.Upgrader
 	origins map[string]bool
 	unsub   func()
+	// observe records each stored answer (the service's /metrics); nil records nothing.
+	observe func(answer.Result, time.Duration)
 
 	mu     sync.Mutex
 	byConv map[string]map[*client]struct{}
@@ -134,7 +136,33 @@ func New(cfg Config, log *slog.Logger, conv Conversations, esc Escalations, bus 
 		CheckOrigin: func(*http.Request) bool { return true },
 	}
 	h.unsub = bus.Subscribe(h.deliver)
+	h.metrics.registerQueue(reg, h.sendQueue)
 	return h
+}
+
+// SetAnswerObserver makes the hub report every answer it stores, with the time from the question's
+// frame to the stored answer, so that /metrics counts chat answers like HTTP ones. Call it before
+// serving.
+func (h *Hub) SetAnswerObserver(f func(answer.Result, time.Duration)) { h.observe = f }
+
+func (h *Hub) observeAnswer(m conversation.Message, start time.Time) {
+	if h.observe != nil && m.Answer != nil {
+		h.observe(*m.Answer, time.Since(start))
+	}
+}
+
+// sendQueue is the number of frames queued for the chat sockets, in all and on the fullest one.
+func (h *Hub) sendQueue() (total, fullest int) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, set := range h.byConv {
+		for c := range set {
+			n := len(c.send)
+			total += n
+			fullest = max(fullest, n)
+		}
+	}
+	return total, fullest
 }
 
 func normalizeOrigin(o string) string {

@@ -33,3 +33,19 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 	}
 	return m
 }
+
+// registerQueue adds the send-queue depth, read from the hub at scrape time: frames waiting for
+// slow sockets show a replica falling behind before clients are dropped as too slow.
+func (m *metrics) registerQueue(reg prometheus.Registerer, depth func() (total, fullest int)) {
+	if reg == nil {
+		return
+	}
+	reg.MustRegister(
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "courtdesk_ws_send_queue_frames", Help: "Frames queued for the chat sockets of this replica, all together.",
+		}, func() float64 { t, _ := depth(); return float64(t) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "courtdesk_ws_send_queue_max_frames", Help: "Frames queued for the fullest chat socket (dropped as too slow at the send buffer size).",
+		}, func() float64 { _, f := depth(); return float64(f) }),
+	)
+}
