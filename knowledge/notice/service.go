@@ -127,4 +127,6 @@ func (s *Service) Statuses(ctx context.Context, conversationIDs []string) (map[s
 }
 
 // IsNoticeError reports whether err is one of this package's refusals (for the error handler).
-func IsNoticeError(err error) bool { return ErrorMessage(err) != "" && !errors.Is(err, context.Canceled) }
+func IsNoticeError(err error) bool {
+	return ErrorMessage(err) != "" && !errors.Is(err, context.Canceled)
+}

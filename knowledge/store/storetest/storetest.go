@@ -48,6 +48,9 @@ func Run(t *testing.T, open Opener) {
 		"Visits":                    testVisits,
 		"Purge":                     testPurge,
 		"ClaimDay":                  testClaimDay,
+		"NoticeConsent":             testNoticeConsent,
+		"NoticeCodeLimits":          testNoticeCodeLimits,
+		"NoticeOutbox":              testNoticeOutbox,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) { fn(t, open(t)) })
