@@ -73,7 +73,8 @@ func (d *Dispatcher) Compose(j Job) Message {
 		court = "人民法院"
 	}
 	text := fmt.Sprintf("【%s】%s，请点击查看：%s （链接 7 日内有效）", court, j.Event.Label(), link)
-	return Message{Channel: j.Channel, To: j.Contact, Subject: court + "：" + j.Event.Label(), Text: text}
+	return Message{Channel: j.Channel, To: j.Contact, Subject: court + "：" + j.Event.Label(), Text: text,
+		Ref: fmt.Sprintf("notice-%d", j.ID)}
 }
 
 // RunOnce claims the due notices and sends them; it returns how many were sent.

@@ -15,6 +15,9 @@ type Message struct {
 	// Code is the verification code a code message carries ("" for notices); the log provider
 	// logs it separately so that development and tests can read it.
 	Code string
+	// Ref identifies the message to the provider, stable across retries of one notice
+	// ("notice-<job id>"), so that a gateway may drop a repeat.
+	Ref string
 }
 
 // Provider delivers messages. An error means "not delivered, try again later".

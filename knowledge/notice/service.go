@@ -88,7 +88,7 @@ func (s *Service) RequestCode(ctx context.Context, conversationID string, ch Cha
 	if err := s.st.StartVerification(ctx, p, limits, now); err != nil {
 		return err
 	}
-	msg := Message{Channel: ch, To: contact, Subject: "验证码", Code: code,
+	msg := Message{Channel: ch, To: contact, Subject: "验证码", Code: code, Ref: "code-" + p.CodeHash[:16],
 		Text: fmt.Sprintf("【%s】您的验证码为 %s，10 分钟内有效，用于开通咨询进展提醒。如非本人操作请忽略。", s.court, code)}
 	return s.send.Send(ctx, msg)
 }
