@@ -42,6 +42,8 @@ type app struct {
 	http  *echo.Echo
 	// retention applies the retention period: the daily purge, and the line admins see.
 	retention *retention.Service
+	// notices: consent, codes and the outbox of the enterprise's SMS and e-mail notices.
+	notices *notices
 }
 
 // openStore opens the configured engine and applies migrations.
@@ -125,6 +127,13 @@ func buildOn(ctx context.Context, cfg *Config, log *slog.Logger, out io.Writer, 
 		return fail(err)
 	}
 	a.chat.escalations.SetSearcher(ix) // a ticket's category is its question's, found by the search
+	secret, err := loadSecret(cfg, log)
+	if err != nil {
+		return fail(err)
+	}
+	if a.notices, err = buildNotices(cfg, log, st, secret, a.chat.tokens); err != nil {
+		return fail(err)
+	}
 	a.http = handlers.New(handlers.Deps{
 		Log:      log,
 		Engine:   engine,
@@ -161,6 +170,8 @@ func buildOn(ctx context.Context, cfg *Config, log *slog.Logger, out io.Writer, 
 		VisitorTokens: a.chat.tokens,
 		AskLog:        st,
 		Retention:     a.retention,
+		Notices:       a.notices.svc,
+		NoticeLinks:   a.notices.opener,
 	})
 	log.Info("ready to serve", "store", st.Driver().Name(), "articles", len(published),
 		"took_ms", time.Since(start).Milliseconds())
