@@ -37,9 +37,14 @@ func (l *lockedBuffer) String() string {
 // noticeApp is testApp with the production logger (masking included) writing to a buffer, where
 // the log provider's messages can be read.
 func noticeApp(t *testing.T) (*app, *httptest.Server, *lockedBuffer) {
+	return noticeAppOn(t, t.TempDir())
+}
+
+// noticeAppOn starts the service on the data directory dir.
+func noticeAppOn(t *testing.T, dir string) (*app, *httptest.Server, *lockedBuffer) {
 	t.Helper()
 	cfg := DefaultConfig()
-	cfg.DataDir, cfg.AdminPassword, cfg.RateLimit, cfg.PasswordCost, cfg.Calibrate = t.TempDir(), "correct-horse-battery", 0, 4, false
+	cfg.DataDir, cfg.AdminPassword, cfg.RateLimit, cfg.PasswordCost, cfg.Calibrate = dir, "correct-horse-battery", 0, 4, false
 	cfg.Notices.Sender = "沈阳市中级人民法院"
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
@@ -204,5 +209,69 @@ func TestNoticeOptInReplyAndLink(t *testing.T) {
 	}
 	if n, err := a.notices.dispatcher(srv.URL).RunOnce(ctx); err != nil || n != 0 {
 		t.Fatalf("after withdrawal sent %d (%v)", n, err)
+	}
+}
+
+// TestNoticesSurviveRestart: notices queued when the service stops are sent after it starts again
+// on the same data directory, each exactly once, by two dispatchers at once.
+func TestNoticesSurviveRestart(t *testing.T) {
+	dir := t.TempDir()
+	a, srv, logs := noticeAppOn(t, dir)
+	addJudge(t, a, "judge.r", "沈阳市中级人民法院")
+	judge := newAPIClient(t, srv.URL)
+	if judge.login("judge.r", "password-judge.r") != 200 {
+		t.Fatal("judge login")
+	}
+	var tickets []int64
+	for i, mobile := range []string{"13900000011", "13900000012", "13900000013"} {
+		ent := dialChat(t, srv, "")
+		token := ent.hello().str("token")
+		ent.ask("q1", "合同对方拖欠货款请法官指导")
+		ent.send(map[string]any{"type": "escalate", "id": "e1", "form": validForm("合同对方拖欠货款请法官指导")})
+		st, _ := ent.until("waiting", func(f frame) bool { return f.typ() == "escalation_status" && f.str("mode") == "waiting" })
+		tickets = append(tickets, st.num("ticket_id"))
+		if code, _ := noticeDo(t, srv, token, "POST", "/api/v1/notices/consent", `{"channel":"sms","contact":"`+mobile+`"}`); code != 202 {
+			t.Fatalf("opt in %d: %d", i, code)
+		}
+		codes := logCode.FindAllStringSubmatch(logs.String(), -1)
+		if code, body := noticeDo(t, srv, token, "POST", "/api/v1/notices/verify", `{"code":"`+codes[len(codes)-1][1]+`"}`); code != 200 {
+			t.Fatalf("verify %d: %d %s", i, code, body)
+		}
+		ent.conn.Close()
+	}
+	for _, id := range tickets {
+		if code, _ := judge.do("POST", fmt.Sprintf("/api/v1/judge/tickets/%d/claim", id), nil); code != 200 {
+			t.Fatal("claim")
+		}
+	}
+	// Stop with three notices queued, start again on the same data.
+	srv.Close()
+	a.close()
+	b, srv2, logs2 := noticeAppOn(t, dir)
+	var wg sync.WaitGroup
+	sent := make([]int, 2)
+	for i := range sent {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			n, err := b.notices.dispatcher(srv2.URL).RunOnce(context.Background())
+			if err != nil {
+				t.Errorf("dispatch: %v", err)
+			}
+			sent[i] = n
+		}()
+	}
+	wg.Wait()
+	if n, _ := b.notices.dispatcher(srv2.URL).RunOnce(context.Background()); n != 0 || sent[0]+sent[1] != 3 {
+		t.Fatalf("sent %v after the restart and %d more, want 3 in all", sent, n)
+	}
+	got := 0
+	for _, line := range strings.Split(logs2.String(), "\n") {
+		if strings.Contains(line, "法官已接手") {
+			got++
+		}
+	}
+	if got != 3 {
+		t.Fatalf("%d claim notices in the log, want 3", got)
 	}
 }
