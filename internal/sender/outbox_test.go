@@ -138,8 +138,9 @@ func (w *world) claimAndReply(tk escalation.Ticket) {
 var cst = time.FixedZone("CST", 8*3600)
 
 // TestOutboxAcrossRestart: only the verified contacts get notices; the queued notices survive a
-// restart and two dispatchers after it send each exactly once; the SMS names the court and what
-// happened, never the judge's words, and its link opens the conversation.
+// restart and two dispatchers after it send each exactly once (a claim and a reply queued together
+// make one notice, of the reply); the SMS names the court and what happened, never the judge's
+// words, and its link opens the conversation.
 func TestOutboxAcrossRestart(t *testing.T) {
 	w := newWorld(t, time.Date(2026, 3, 2, 10, 0, 0, 0, cst))
 	ctx := context.Background()
@@ -171,19 +172,26 @@ func TestOutboxAcrossRestart(t *testing.T) {
 	if n, err := w.dispatcher("again").RunOnce(ctx); err != nil || n != 0 {
 		t.Fatalf("a second round sent %d (%v)", n, err)
 	}
-	mails := w.mb.wait(t, mailsBefore+2)
+	// Claim and reply came before any send: one notice each, of the reply.
+	mails := w.mb.wait(t, mailsBefore+1)
 	sms := w.gw.sent()
-	if len(mails) != mailsBefore+2 || len(sms) != smsBefore+2 {
-		t.Fatalf("mails %d, sms %d after the code messages; want 2 each", len(mails)-mailsBefore, len(sms)-smsBefore)
+	if len(mails) != mailsBefore+1 || len(sms) != smsBefore+1 {
+		t.Fatalf("mails %d, sms %d after the code messages; want 1 each", len(mails)-mailsBefore, len(sms)-smsBefore)
 	}
 	for _, m := range sms[smsBefore:] {
 		if m.To != "13900000001" || !strings.HasPrefix(m.Text, "【沈阳市中级人民法院】") || strings.Contains(m.Text, "机密") || m.Kind != "notice" {
 			t.Fatalf("sms %+v", m)
 		}
 	}
-	texts := sms[smsBefore].Text + sms[smsBefore+1].Text
-	if !strings.Contains(texts, "已接手") || !strings.Contains(texts, "已答复") {
-		t.Fatalf("sms texts %q", texts)
+	if !strings.Contains(sms[smsBefore].Text, "法官已答复") {
+		t.Fatalf("sms text %q", sms[smsBefore].Text)
+	}
+	// The resolution, after the notice went out, is a notice of its own.
+	if _, err := w.queue.Resolve(ctx, w.judge, smsT.ID, "问题已解答"); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := w.dispatcher("again").RunOnce(ctx); err != nil || n != 1 || !strings.Contains(w.gw.sent()[smsBefore+1].Text, "已办结") {
+		t.Fatalf("resolution notice: %d %v", n, err)
 	}
 	link := regexp.MustCompile(`/n/(\S+)`).FindStringSubmatch(sms[smsBefore].Text)
 	if link == nil {

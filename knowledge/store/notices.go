@@ -154,9 +154,21 @@ func (s *Store) GetConsent(ctx context.Context, conv string) (notice.Consent, er
 }
 
 // enqueueNotice puts a notice of ev into the outbox in the transaction of the change it reports,
-// when the conversation has an active consent: the change and its notice commit together.
+// when the conversation has an active consent: the change and its notice commit together. A notice
+// of the conversation still waiting (not yet taken by a sender, e.g. held for quiet hours) is
+// replaced by the newer event instead, so a night's claim, reply and resolution make one SMS at
+// 08:00, not three.
 func enqueueNotice(ctx context.Context, t *Tx, conv string, ev notice.Event, court string, now int64) error {
-	_, err := t.exec(ctx, `INSERT INTO notice_jobs (conversation_id, channel, contact, event, court, state, not_before, created_at)
+	res, err := t.exec(ctx, `UPDATE notice_jobs SET event = ?, court = ? WHERE conversation_id = ? AND state = ?
+		AND channel IN (SELECT channel FROM notice_consents WHERE conversation_id = ? AND verified = 1)`,
+		ev, court, conv, notice.JobQueued, conv)
+	if err != nil {
+		return fmt.Errorf("enqueue notice: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n > 0 {
+		return nil
+	}
+	_, err = t.exec(ctx, `INSERT INTO notice_jobs (conversation_id, channel, contact, event, court, state, not_before, created_at)
 		SELECT conversation_id, channel, contact, ?, ?, ?, ?, ? FROM notice_consents
 		WHERE conversation_id = ? AND verified = 1 AND channel IN (?, ?) AND contact <> ''`,
 		ev, court, notice.JobQueued, now, now, conv, notice.ChannelSMS, notice.ChannelEmail)

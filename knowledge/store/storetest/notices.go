@@ -125,6 +125,13 @@ func testNoticeConsent(t *testing.T, s *store.Store) {
 		jobs[0].Contact != "13900000001" || jobs[0].Court == "" {
 		t.Fatalf("jobs after reply: %+v %v", jobs, err)
 	}
+	// A second reply before the first notice went out replaces it: one notice, of the latest event.
+	if _, err := f.q.Reply(ctx, j, tk.ID, "补充答复"); err != nil {
+		t.Fatal(err)
+	}
+	if jobs, _ = s.NoticeJobs(ctx, conv); len(jobs) != 1 {
+		t.Fatalf("a waiting notice was not replaced: %+v", jobs)
+	}
 	// Withdrawal cancels it and nothing more is queued.
 	if err := svc.Withdraw(ctx, conv); err != nil {
 		t.Fatal(err)
