@@ -15,6 +15,7 @@ import (
 	"github.com/courtdesk/courtdesk/knowledge/answer"
 	"github.com/courtdesk/courtdesk/knowledge/conversation"
 	"github.com/courtdesk/courtdesk/knowledge/escalation"
+	"github.com/courtdesk/courtdesk/knowledge/notice"
 	"github.com/courtdesk/courtdesk/knowledge/store"
 )
 
@@ -97,7 +98,14 @@ func (s *Server) listTickets(c echo.Context) error {
 	if page.Tickets == nil {
 		page.Tickets = []escalation.View{}
 	}
-	return c.JSON(http.StatusOK, page)
+	notices, err := s.noticeStatuses(c.Request().Context(), &page)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, struct {
+		escalation.Page
+		Notices map[int64]notice.Status `json:"notices,omitempty"`
+	}{page, notices})
 }
 
 // consoleMessage is a conversation message as a judge sees it, with the bot's sources and intent.

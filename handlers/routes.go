@@ -121,6 +121,13 @@ func (s *Server) routes(e *echo.Echo) {
 		}
 	}
 
+	if s.d.Notices != nil && s.d.VisitorTokens != nil {
+		api.GET("/notices", s.getNotices, noStore)
+		api.POST("/notices/consent", s.postConsent, noStore, s.rateLimit())
+		api.POST("/notices/verify", s.verifyNotices, noStore, s.rateLimit())
+		api.DELETE("/notices/consent", s.withdrawNotices, noStore)
+		e.GET("/n/:token", s.openNoticeLink, s.rateLimit())
+	}
 	e.GET("/kb/:slug", s.articlePage)
 	s.static(e)
 	e.RouteNotFound("/*", func(c echo.Context) error { return echo.NewHTTPError(http.StatusNotFound) })

@@ -89,6 +89,10 @@ type Deps struct {
 	// Retention shows admins the retention period and the last purge; without it the route is
 	// not mounted.
 	Retention RetentionStatus
+	// Notices and NoticeLinks serve the enterprise's SMS and e-mail notices: consent on the chat
+	// page, the signed links, the status in the queue; without them those routes are not mounted.
+	Notices     Notices
+	NoticeLinks NoticeLinks
 }
 
 // Server holds the handlers' dependencies.

@@ -62,7 +62,9 @@ var routePolicies = map[string]policy{
 
 	"GET /api/v1/visits/options": public, "GET /api/v1/visits": visitorOnly, "POST /api/v1/visits": visitorOnly,
 	"POST /api/v1/visits/:id/:action": visitorOnly,
-	"GET /api/v1/judge/visits":        visitDesk, "GET /api/v1/judge/visits/:id": visitDesk,
+	"GET /api/v1/notices":             visitorOnly, "POST /api/v1/notices/consent": visitorOnly,
+	"POST /api/v1/notices/verify": visitorOnly, "DELETE /api/v1/notices/consent": visitorOnly, "GET /n/:token": public,
+	"GET /api/v1/judge/visits": visitDesk, "GET /api/v1/judge/visits/:id": visitDesk,
 	"POST /api/v1/judge/visits/:id/:action": visitDesk, "POST /api/v1/judge/visits/:id/suggest": visitDesk,
 	"echo_route_not_found /api/v1/judge/visits":   judgeDesk, // a GET there is the list
 	"echo_route_not_found /api/v1/judge/visits/*": judgeMissing,

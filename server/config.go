@@ -64,6 +64,8 @@ type Config struct {
 	MetricsAllow []string
 	// PprofAddr is a loopback-only listener for net/http/pprof; empty (the default) serves none.
 	PprofAddr string
+	// Notices chooses the SMS and e-mail providers of the enterprise notices (server/notices.go).
+	Notices NoticeConfig
 }
 
 // DefaultConfig is what `go run ./server` uses on a fresh machine.
@@ -89,6 +91,7 @@ func DefaultConfig() Config {
 		EscalationsPerAddress:   10,
 		EscalationAddressWindow: time.Hour,
 		RetentionDays:           retention.DefaultDays,
+		Notices:                 defaultNoticeConfig(),
 	}
 }
 
@@ -139,7 +142,7 @@ var envVars = []envSpec{
 
 // applyEnv overrides defaults from the environment; getenv is os.Getenv outside tests.
 func (c *Config) applyEnv(getenv func(string) string) error {
-	for _, e := range envVars {
+	for _, e := range append(envVars, noticeEnv...) {
 		if v := getenv(e.name); v != "" {
 			if err := e.set(c, v); err != nil {
 				return fmt.Errorf("%s=%q: %w", e.name, v, err)
@@ -256,6 +259,7 @@ func (c *Config) Validate() error {
 	if c.AdminPassword != "" && len(c.AdminPassword) < 10 {
 		errs = append(errs, errors.New("COURTDESK_ADMIN_PASSWORD must be at least 10 characters"))
 	}
+	errs = append(errs, c.Notices.validate()...)
 	return errors.Join(errs...)
 }
 

@@ -48,6 +48,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	go a.sweepClaims(ctx, time.Minute)
+	go a.notices.run(ctx, base, a.cfg.Notices.Every)
 	go flushLogCounts(ctx, log)
 	if cfg.PprofAddr != "" {
 		go servePprof(ctx, cfg.PprofAddr, log)

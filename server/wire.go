@@ -45,6 +45,8 @@ type app struct {
 	// bus carries events between replicas; stop ends its goroutines and the applier's.
 	bus  *replicaBus
 	stop context.CancelFunc
+	// notices: consent, codes and the outbox of the enterprise's SMS and e-mail notices.
+	notices *notices
 }
 
 // openStore opens the configured engine and applies migrations.
@@ -138,6 +140,13 @@ func buildOn(ctx context.Context, cfg *Config, log *slog.Logger, out io.Writer, 
 	if err != nil {
 		return fail(err)
 	}
+	secret, err := loadSecret(cfg, log)
+	if err != nil {
+		return fail(err)
+	}
+	if a.notices, err = buildNotices(cfg, log, st, secret, a.chat.tokens); err != nil {
+		return fail(err)
+	}
 	a.http = handlers.New(handlers.Deps{
 		Log:           log,
 		Engine:        engine,
@@ -177,6 +186,8 @@ func buildOn(ctx context.Context, cfg *Config, log *slog.Logger, out io.Writer, 
 		VisitorTokens: a.chat.tokens,
 		AskLog:        st,
 		Retention:     a.retention,
+		Notices:       a.notices.svc,
+		NoticeLinks:   a.notices.opener,
 	})
 	runCtx, stop := context.WithCancel(context.Background())
 	a.stop = stop

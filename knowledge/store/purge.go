@@ -98,6 +98,12 @@ func (s *Store) purgeConversations(ctx context.Context, t *Tx, ids []string) (re
 	if _, err := t.exec(ctx, `DELETE FROM ticket_notes WHERE ticket_id IN (SELECT id FROM tickets WHERE conversation_id IN `+in+`)`, args...); err != nil {
 		return r, err
 	}
+	// Contacts, codes and notices go with their conversation, as the consent's purpose promises.
+	for _, tbl := range []string{"notice_jobs", "notice_codes", "notice_consents"} {
+		if _, err := t.exec(ctx, `DELETE FROM `+tbl+` WHERE conversation_id IN `+in, args...); err != nil {
+			return r, err
+		}
+	}
 	counts := []*int{&r.Tickets, &r.Messages, &r.Conversations}
 	for i, q := range []string{`DELETE FROM tickets WHERE conversation_id IN ` + in,
 		`DELETE FROM messages WHERE conversation_id IN ` + in, `DELETE FROM conversations WHERE id IN ` + in} {

@@ -11,6 +11,7 @@ import (
 	"github.com/courtdesk/courtdesk/knowledge"
 	"github.com/courtdesk/courtdesk/knowledge/conversation"
 	"github.com/courtdesk/courtdesk/knowledge/escalation"
+	"github.com/courtdesk/courtdesk/knowledge/notice"
 )
 
 func insertTicketEvent(ctx context.Context, t *Tx, e escalation.TicketEvent) error {
@@ -195,7 +196,13 @@ func (s *Store) ApplyTransition(ctx context.Context, tr escalation.Transition) (
 			return err
 		}
 		out.Ticket, err = scanTicket(t.queryRow(ctx, `SELECT `+ticketCols+` FROM tickets WHERE id = ?`, tr.TicketID))
-		return err
+		if err != nil {
+			return err
+		}
+		if nev, ok := notice.EventForAction(ev.Action); ok {
+			return enqueueNotice(ctx, t, cur.ConversationID, nev, out.Ticket.Court, now)
+		}
+		return nil
 	})
 	return out, err
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/courtdesk/courtdesk/knowledge"
 	"github.com/courtdesk/courtdesk/knowledge/answer"
+	"github.com/courtdesk/courtdesk/knowledge/notice"
 	"github.com/courtdesk/courtdesk/knowledge/visit"
 )
 
@@ -102,20 +103,44 @@ func (s *Store) UpdateVisit(ctx context.Context, v visit.Visit) (visit.Visit, er
 		return v, err
 	}
 	now := s.millis()
-	res, err := s.exec(ctx, `UPDATE visits SET status = ?, request = ?, proposed_date = ?, proposed_by = ?, visit_date = ?,
-		judges = ?, note = ?, summary = ?, version = version + 1, updated_at = ?, done_at = ? WHERE id = ? AND version = ?`,
-		v.Status, req, v.ProposedDate, v.ProposedBy, v.Date, judges, v.Note, summary, now, toMillis(v.DoneAt),
-		v.ID, v.Version)
+	var n int64
+	err = s.tx(ctx, func(t *Tx) error {
+		res, err := t.exec(ctx, `UPDATE visits SET status = ?, request = ?, proposed_date = ?, proposed_by = ?, visit_date = ?,
+		judges = ?, note = ?, summary = ?, version = version + 1, updated_at = ?, done_at = ? WHERE id = ? AND version = ?
+		AND status <> ?`,
+			v.Status, req, v.ProposedDate, v.ProposedBy, v.Date, judges, v.Note, summary, now, toMillis(v.DoneAt),
+			v.ID, v.Version, confirmedUnlessNow(v.Status))
+		if err != nil {
+			return err
+		}
+		n, _ = res.RowsAffected()
+		if n == 1 && v.Status == visit.StatusConfirmed {
+			// The visit became confirmed (the condition above excludes a confirmed one): tell the
+			// requester by notice, in the same transaction.
+			return enqueueNotice(ctx, t, v.ConversationID, notice.EventVisitConfirmed, v.Court, now)
+		}
+		return nil
+	})
 	if err != nil {
 		return v, err
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
+	if n == 0 {
 		if _, err := s.GetVisit(ctx, v.ID); err != nil {
 			return v, err
 		}
 		return v, fmt.Errorf("visit %d changed meanwhile: %w", v.ID, knowledge.ErrConflict)
 	}
 	return s.GetVisit(ctx, v.ID)
+}
+
+// confirmedUnlessNow is the status an update must not start from: an update to confirmed must
+// start from another status, so that the notice goes once per confirmation. Any other update has
+// no such condition ("" matches no row's status).
+func confirmedUnlessNow(to visit.Status) visit.Status {
+	if to == visit.StatusConfirmed {
+		return visit.StatusConfirmed
+	}
+	return ""
 }
 
 // toMillis is fromMillis reversed: the zero time is stored as 0.

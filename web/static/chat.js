@@ -5,6 +5,7 @@
 import { initVisits, openVisitForm, refreshVisits } from '/static/visit.js';
 import { liteMarkdown } from '/static/markdown.js';
 import { intakeForm } from '/static/intake.js';
+import { initNotices, refreshNotices, requestNotice } from '/static/notices.js';
 
 const TOKEN_KEY = 'courtdesk.token';
 const OUTBOX_KEY = 'courtdesk.outbox';
@@ -115,6 +116,7 @@ function onHello(f) {
   }
   state.conv = f.conversation_id;
   localStorage.setItem(TOKEN_KEY, f.token);
+  refreshNotices();
   for (const m of f.messages) render(m);
   setStatus(f);
   if (f.messages.some((m) => m.visit_id)) refreshVisits();
@@ -133,6 +135,10 @@ function onAck(f) {
   if (bubble) { bubble.classList.remove('sending', 'failed'); bubble.dataset.seq = f.seq; }
   if (fr && fr.type === 'escalate' && f.reply_to === state.pendingEscalation) {
     state.pendingEscalation = '';
+    // The notices the enterprise asked for in the form: a code goes to that contact now.
+    const ef = $('#esc-form');
+    const ch = ef.elements.notice.value;
+    if (ch !== 'none') requestNotice(ch, ch === 'sms' ? fr.form.mobile : ef.elements.email.value.trim());
     closeOverlay($('#escalate-view'));
     setStatus({ mode: 'waiting', position: f.position });
   }
@@ -471,6 +477,7 @@ const intake = intakeForm({
 });
 
 initVisits({ el, openOverlay, closeOverlay });
+initNotices({ el });
 $('#book-visit').addEventListener('click', openVisitForm);
 setupComposer();
 setupOverlays();

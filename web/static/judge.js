@@ -19,6 +19,8 @@ const time = (s) => (s ? new Date(s).toLocaleString("zh-CN", { hour12: false }) 
 let queueSeq = 0; // as for the ticket view below: only the newest list is drawn
 let nextCursor = "";
 let shown = [];
+// The enterprise's SMS or e-mail notices of the ticket (the queue page's "notices").
+const noticeNames = { sent: "提醒已发送", failed: "提醒发送失败", pending: "已开通提醒", not_consented: "未开通提醒" };
 function queueRow(t) {
   const claimed = t.priority_basis ? el("div", { class: "muted", title: "优先级由企业填写的情况得出，尚未核实" }, t.priority_basis) : null;
   const tr = el("tr", { class: "clickable" + (current?.ticket.id === t.id ? " selected" : ""), tabindex: "0", "data-id": t.id },
@@ -28,6 +30,7 @@ function queueRow(t) {
       el("div", {}, (t.intake.question || "").slice(0, 60))),
     el("td", {}, hours(t.waiting_ns), t.overdue ? el("div", {}, el("span", { class: "badge overdue" }, "超时")) : null),
     el("td", {}, stateNames[t.state] || t.state, t.mine ? el("div", { class: "muted" }, "我的") : null,
+      el("div", { class: "muted notice-status", "data-notice": t.notice || "not_consented" }, noticeNames[t.notice] || "未开通提醒"),
       t.matches_specialty ? el("div", { class: "muted" }, "专长匹配") : null));
   const open = () => openTicket(t.id).catch((e) => alert(errorText(e)));
   tr.addEventListener("click", open);
@@ -43,6 +46,7 @@ async function loadQueue(more = false) {
   const seq = ++queueSeq;
   const page = await api("GET", "/api/v1/judge/tickets?" + p);
   if (seq !== queueSeq) return;
+  for (const t of page.tickets) t.notice = (page.notices || {})[t.id];
   shown = more ? shown.concat(page.tickets) : page.tickets;
   nextCursor = page.next_cursor || "";
   const overdue = shown.filter((t) => t.overdue).length;

@@ -51,6 +51,9 @@ func Run(t *testing.T, open Opener) {
 		"Outbox":                    testOutbox,
 		"QueueTable":                testQueueTable,
 		"CapacityRace":              testCapacityRace,
+		"NoticeConsent":             testNoticeConsent,
+		"NoticeCodeLimits":          testNoticeCodeLimits,
+		"NoticeOutbox":              testNoticeOutbox,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) { fn(t, open(t)) })
