@@ -176,29 +176,31 @@ func focus(norm string) string {
 	if n < focusMinRunes {
 		return ""
 	}
-	sentences := strings.FieldsFunc(norm, func(r rune) bool {
-		return r == '。' || r == '?' || r == '!' || r == ';' || r == '；' || r == '\n'
-	})
-	// FieldsFunc drops the "?" that marks a question: find the cue in the text after each sentence.
-	pos := 0
 	var best string
-	for _, s := range sentences {
-		i := strings.Index(norm[pos:], s)
-		end := pos + i + len(s)
-		asks := end < len(norm) && norm[end] == '?'
-		for _, c := range questionCues {
-			if asks || strings.Contains(s, c) {
-				asks = true
-				break
-			}
-		}
-		if asks && utf8.RuneCountInString(s) >= 4 {
+	consider := func(s string, asked bool) {
+		if utf8.RuneCountInString(s) >= 4 && (asked || containsAny(s, questionCues)) {
 			best = s
 		}
-		pos = end
 	}
+	start := 0
+	for i, r := range norm {
+		if r == '。' || r == '?' || r == '!' || r == ';' || r == '；' || r == '\n' {
+			consider(norm[start:i], r == '?')
+			start = i + utf8.RuneLen(r)
+		}
+	}
+	consider(norm[start:], false)
 	if best == "" || utf8.RuneCountInString(best)*2 > n {
 		return ""
 	}
 	return best
+}
+
+func containsAny(s string, subs []string) bool {
+	for _, sub := range subs {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
 }

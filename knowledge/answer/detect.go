@@ -120,7 +120,7 @@ func legalQuestion(norm string) bool {
 // unless an article matches it unusually well. Customs, tax disputes and tax crimes, and
 // cartels have articles of their own since the breadth issue, so their words are not listed;
 // merger control, trade remedies and income-tax calculation still have none.
-var uncoveredRE = re(`租了一套房|居室|租了个单间|自己住|租的房子|租住|医疗事故|医疗纠纷|误诊|手术|一套房子|租房住|住的房子|公寓|合租|买主让搬|坐公交|公交车|乘客|离婚|婚前|婚后|夫妻共同|抚养权|彩礼|遗嘱|遗产|继承|醉驾|酒驾|取保|实刑|缓刑|判几年|刑事拘留|移民|绿卡|房贷|烂尾|期房|采光|物业费|个税|个人所得税|海运|海事|海商|船公司|船舶|提单|反倾销|反补贴|保障措施调查|出口管制|实体清单|制裁|境外执行|国外执行|外国法院|去国外|在国外|域外|刑事辩护|辩护律师|做辩护|经营者集中|签证|移民|外汇管制|证券虚假陈述|内幕交易|期货`)
+var uncoveredRE = re(`租了一套房|居室|租了个单间|自己住|租的房子|租住|医疗事故|医疗纠纷|误诊|手术|一套房子|租房住|住的房子|公寓|合租|买主让搬|坐公交|公交车|乘客|离婚|婚前|婚后|夫妻共同|抚养权|彩礼|遗嘱|遗产|继承|醉驾|酒驾|取保|实刑|缓刑|判几年|刑事拘留|移民|绿卡|房贷|烂尾|期房|采光|物业费|个税|个人所得税|海运|海事|海商|船公司|船舶|提单|反倾销|反补贴|保障措施调查|出口管制|实体清单|制裁|境外执行|国外执行|外国法院|去国外|在国外|域外|刑事辩护|辩护律师|做辩护|经营者集中|签证|外汇管制|证券虚假陈述|内幕交易|期货`)
 
 func anyMatch(res []*regexp.Regexp, s string) bool {
 	for _, r := range res {
