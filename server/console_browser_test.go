@@ -38,6 +38,14 @@ func TestJudgeConsoleInBrowser(t *testing.T) {
 	if jm := ent.untilType("judge_message"); !strings.Contains(jm.str("text"), "执行异议") {
 		t.Fatalf("enterprise got %v", jm)
 	}
+	// The enterprise writes back while the judge reads the confirmation: the live refresh shows the
+	// new message and keeps the confirmation, so nothing moves under the judge's pointer.
+	ent.send(map[string]any{"type": "ask", "id": "q2", "text": "好的，冻结裁定我们已经拿到了"})
+	ent.until("ack q2", func(f frame) bool { return f.typ() == "ack" && f.str("reply_to") == "q2" })
+	step("see the enterprise's follow-up",
+		waitJS(`[...document.querySelectorAll('#t-transcript li.enterprise')].some(li => li.textContent.includes('冻结裁定我们已经拿到'))`),
+		waitJS(`document.querySelector('#t-msg').textContent.includes('回复已送达企业')`),
+	)
 	var title string
 	step("resolve",
 		chromedp.Click(`#a-resolve`),

@@ -88,6 +88,9 @@ async function openTicket(id) {
   const seq = ++loadSeq;
   const data = await api("GET", `/api/v1/judge/tickets/${id}`);
   if (seq !== loadSeq) return;
+  // A live refresh of the ticket on screen keeps the message the judge was just shown: clearing it
+  // would also move the action buttons up under the judge's pointer.
+  if (current?.ticket.id !== data.ticket.id) $("t-msg").replaceChildren();
   current = data;
   renderTicket();
   for (const tr of $("q-rows").children) tr.classList.toggle("selected", tr.dataset.id === String(id));
@@ -138,7 +141,6 @@ function renderTicket() {
   $("t-events").replaceChildren(...current.events.map((e) => el("tr", {},
     el("td", {}, time(e.at)), el("td", {}, e.actor), el("td", {}, actionNames[e.action] || e.action),
     el("td", {}, `${stateNames[e.from] || "—"} → ${stateNames[e.to] || e.to}`), el("td", {}, reasons[e.reason] || e.reason))));
-  $("t-msg").replaceChildren();
 }
 
 async function act(action, body, okText) {
@@ -149,8 +151,9 @@ async function act(action, body, okText) {
     await Promise.all([loadQueue(), loadCounts()]);
     return true;
   } catch (e) {
-    showMessage($("t-msg"), e.status === 409 ? `操作未成功：${e.message}（可能已被其他法官处理，已为您刷新）` : errorText(e));
+    // Refresh first, then say why: the message is about the state the judge now sees.
     await openTicket(current.ticket.id).catch(() => {});
+    showMessage($("t-msg"), e.status === 409 ? `操作未成功：${e.message}（可能已被其他法官处理，已为您刷新）` : errorText(e));
     return false;
   }
 }
