@@ -69,7 +69,7 @@ func TestNoticeInBrowser(t *testing.T) {
 		t.Fatal("reply")
 	}
 	before := logs.String()
-	if n, err := a.notices.dispatcher(srv.URL).RunOnce(t.Context()); err != nil || n != 1 {
+	if n, err := a.notices.dispatcher(srv.URL, daytime).RunOnce(t.Context()); err != nil || n != 1 {
 		t.Fatalf("dispatch: %d %v", n, err)
 	}
 	link := regexp.MustCompile(`(/n/n1\.[A-Za-z0-9._-]+)`).FindStringSubmatch(strings.TrimPrefix(logs.String(), before))
