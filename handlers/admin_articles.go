@@ -37,12 +37,12 @@ type adminArticle struct {
 	HTML string `json:"html"`
 }
 
-func (s *Server) adminView(a knowledge.Article) adminArticle {
+func (s *adminAPI) adminView(a knowledge.Article) adminArticle {
 	return adminArticle{Article: a, HTML: s.d.Render.HTML(a.Body)}
 }
 
 // adminListArticles is GET /api/v1/admin/articles?status=&category=&kind=&tag=&q=.
-func (s *Server) adminListArticles(c echo.Context) error {
+func (s *adminAPI) adminListArticles(c echo.Context) error {
 	f := store.ArticleFilter{
 		Status: knowledge.Status(c.QueryParam("status")), Category: knowledge.Category(c.QueryParam("category")),
 		Kind: knowledge.Kind(c.QueryParam("kind")), Tag: c.QueryParam("tag"), Text: c.QueryParam("q"),
@@ -81,7 +81,7 @@ func (s *Server) adminListArticles(c echo.Context) error {
 }
 
 // adminGetArticle is GET /api/v1/admin/articles/:slug (drafts and archived included).
-func (s *Server) adminGetArticle(c echo.Context) error {
+func (s *adminAPI) adminGetArticle(c echo.Context) error {
 	a, err := s.d.Library.Get(c.Request().Context(), c.Param("slug"))
 	if err != nil {
 		return err
@@ -95,7 +95,7 @@ type saveRequest struct {
 	Note        string            `json:"note"`
 }
 
-func (s *Server) decodeSave(c echo.Context) (saveRequest, error) {
+func (s *adminAPI) decodeSave(c echo.Context) (saveRequest, error) {
 	var req saveRequest
 	if err := decodeJSON(c, 256<<10, &req); err != nil {
 		return req, err
@@ -108,7 +108,7 @@ func (s *Server) decodeSave(c echo.Context) (saveRequest, error) {
 
 // adminCreateArticle is POST /api/v1/admin/articles. New articles start as drafts unless the
 // request says otherwise.
-func (s *Server) adminCreateArticle(c echo.Context) error {
+func (s *adminAPI) adminCreateArticle(c echo.Context) error {
 	req, err := s.decodeSave(c)
 	if err != nil {
 		return err
@@ -124,7 +124,7 @@ func (s *Server) adminCreateArticle(c echo.Context) error {
 }
 
 // adminSaveArticle is PUT /api/v1/admin/articles/:slug with the version the edit started from.
-func (s *Server) adminSaveArticle(c echo.Context) error {
+func (s *adminAPI) adminSaveArticle(c echo.Context) error {
 	req, err := s.decodeSave(c)
 	if err != nil {
 		return err
@@ -143,7 +143,7 @@ type statusRequest struct {
 }
 
 // adminSetStatus is POST /api/v1/admin/articles/:slug/status: publish, archive or back to draft.
-func (s *Server) adminSetStatus(c echo.Context) error {
+func (s *adminAPI) adminSetStatus(c echo.Context) error {
 	var req statusRequest
 	if err := decodeJSON(c, 4<<10, &req); err != nil {
 		return err
@@ -156,7 +156,7 @@ func (s *Server) adminSetStatus(c echo.Context) error {
 }
 
 // adminVersions is GET /api/v1/admin/articles/:slug/versions.
-func (s *Server) adminVersions(c echo.Context) error {
+func (s *adminAPI) adminVersions(c echo.Context) error {
 	vs, err := s.d.Library.Versions(c.Request().Context(), c.Param("slug"))
 	if err != nil {
 		return err
@@ -173,7 +173,7 @@ type rollbackRequest struct {
 
 // adminRollback is POST /api/v1/admin/articles/:slug/rollback: the old version's content, the
 // current status unless the request names one.
-func (s *Server) adminRollback(c echo.Context) error {
+func (s *adminAPI) adminRollback(c echo.Context) error {
 	var req rollbackRequest
 	if err := decodeJSON(c, 4<<10, &req); err != nil {
 		return err
@@ -186,7 +186,7 @@ func (s *Server) adminRollback(c echo.Context) error {
 }
 
 // adminPreview is POST /api/v1/admin/preview: the sanitised HTML enterprises would see.
-func (s *Server) adminPreview(c echo.Context) error {
+func (s *adminAPI) adminPreview(c echo.Context) error {
 	var req struct {
 		Body string `json:"body"`
 	}
@@ -198,12 +198,12 @@ func (s *Server) adminPreview(c echo.Context) error {
 
 // adminImport is POST /api/v1/admin/import with a JSON array of articles: all or nothing, every
 // problem listed by slug and field.
-func (s *Server) adminImport(c echo.Context) error {
+func (s *adminAPI) adminImport(c echo.Context) error {
 	body, err := readBody(c, 16<<20)
 	if err != nil {
 		return err
 	}
-	batch, err := kbfile.ReadJSON(bytes.NewReader(body), s.d.Limits.MaxImportArticles)
+	batch, err := kbfile.ReadJSON(bytes.NewReader(body), s.Limits.MaxImportArticles)
 	var tooMany *kbfile.TooManyError
 	if errors.As(err, &tooMany) {
 		return apiErr(http.StatusRequestEntityTooLarge, "too_many_articles",
@@ -224,7 +224,7 @@ func (s *Server) adminImport(c echo.Context) error {
 }
 
 // adminExport is GET /api/v1/admin/export?format=json|zip.
-func (s *Server) adminExport(c echo.Context) error {
+func (s *adminAPI) adminExport(c echo.Context) error {
 	as, err := s.d.Library.List(c.Request().Context(), store.ArticleFilter{})
 	if err != nil {
 		return err

@@ -12,7 +12,7 @@ import (
 // adminCandidates is GET /api/v1/admin/candidates?status=pending|approved|rejected: phrasings
 // learned from use (a chosen clarification, 有帮助, a judge's reply linking an article), with the
 // title of the article each would join.
-func (s *Server) adminCandidates(c echo.Context) error {
+func (s *adminAPI) adminCandidates(c echo.Context) error {
 	ctx := c.Request().Context()
 	offset, _ := strconv.Atoi(c.QueryParam("offset"))
 	cs, err := s.d.Library.Candidates(ctx, knowledge.CandidateStatus(c.QueryParam("status")), 200, offset)
@@ -36,7 +36,7 @@ func (s *Server) adminCandidates(c echo.Context) error {
 
 // adminDecideCandidate is POST /api/v1/admin/candidates/:id/approve|reject. Approving adds the
 // phrasing to the article's question bank as a new version; the search learns it at once.
-func (s *Server) adminDecideCandidate(c echo.Context) error {
+func (s *adminAPI) adminDecideCandidate(c echo.Context) error {
 	id, err := intParam(c, "id")
 	if err != nil {
 		return err

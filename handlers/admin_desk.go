@@ -12,8 +12,18 @@ import (
 	"github.com/courtdesk/courtdesk/knowledge/escalation"
 )
 
+// Review is the admins' side of the judge console's storage: the quick replies and the judges'
+// suggested articles (the store implements it).
+type Review interface {
+	SaveCannedReply(ctx context.Context, c escalation.CannedReply) (escalation.CannedReply, error)
+	DeleteCannedReply(ctx context.Context, id int64) error
+	Suggestions(ctx context.Context, status escalation.SuggestionStatus) ([]escalation.Suggestion, error)
+	GetSuggestion(ctx context.Context, id int64) (escalation.Suggestion, error)
+	DecideSuggestion(ctx context.Context, id int64, status escalation.SuggestionStatus, reason, by string) error
+}
+
 // adminSaveCanned is POST /api/v1/admin/canned (create) and PUT /api/v1/admin/canned/:id.
-func (s *Server) adminSaveCanned(c echo.Context) error {
+func (s *adminAPI) adminSaveCanned(c echo.Context) error {
 	var cr escalation.CannedReply
 	if err := decodeJSON(c, 16<<10, &cr); err != nil {
 		return err
@@ -32,7 +42,7 @@ func (s *Server) adminSaveCanned(c echo.Context) error {
 	}
 	cr.UpdatedBy = currentUser(c).Username
 	ctx := c.Request().Context()
-	saved, err := s.d.Desk.SaveCannedReply(ctx, cr)
+	saved, err := s.d.Review.SaveCannedReply(ctx, cr)
 	if err != nil {
 		return err
 	}
@@ -43,13 +53,13 @@ func (s *Server) adminSaveCanned(c echo.Context) error {
 }
 
 // adminDeleteCanned is DELETE /api/v1/admin/canned/:id.
-func (s *Server) adminDeleteCanned(c echo.Context) error {
+func (s *adminAPI) adminDeleteCanned(c echo.Context) error {
 	id, err := intParam(c, "id")
 	if err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
-	if err := s.d.Desk.DeleteCannedReply(ctx, id); err != nil {
+	if err := s.d.Review.DeleteCannedReply(ctx, id); err != nil {
 		return err
 	}
 	if err := s.d.Users.Audit(ctx, currentUser(c).Username, "canned.delete", itoa(id), ""); err != nil {
@@ -59,8 +69,8 @@ func (s *Server) adminDeleteCanned(c echo.Context) error {
 }
 
 // adminSuggestions is GET /api/v1/admin/suggestions?status=pending.
-func (s *Server) adminSuggestions(c echo.Context) error {
-	gs, err := s.d.Desk.Suggestions(c.Request().Context(), escalation.SuggestionStatus(c.QueryParam("status")))
+func (s *adminAPI) adminSuggestions(c echo.Context) error {
+	gs, err := s.d.Review.Suggestions(c.Request().Context(), escalation.SuggestionStatus(c.QueryParam("status")))
 	if err != nil {
 		return err
 	}
@@ -76,7 +86,7 @@ type decideRequest struct {
 
 // adminDecideSuggestion is POST /api/v1/admin/suggestions/:id/:decision with decision publish
 // (a new article, as edited), merge (into an existing article, as a new version) or dismiss.
-func (s *Server) adminDecideSuggestion(c echo.Context) error {
+func (s *adminAPI) adminDecideSuggestion(c echo.Context) error {
 	id, err := intParam(c, "id")
 	if err != nil {
 		return err
@@ -86,7 +96,7 @@ func (s *Server) adminDecideSuggestion(c echo.Context) error {
 		return err
 	}
 	ctx, by := c.Request().Context(), currentUser(c).Username
-	g, err := s.d.Desk.GetSuggestion(ctx, id)
+	g, err := s.d.Review.GetSuggestion(ctx, id)
 	if err != nil {
 		return err
 	}
@@ -128,7 +138,7 @@ func (s *Server) adminDecideSuggestion(c echo.Context) error {
 	if a.Slug != "" {
 		reason = strings.TrimSpace(reason + " " + a.Slug)
 	}
-	if err := s.d.Desk.DecideSuggestion(ctx, id, status, reason, by); err != nil {
+	if err := s.d.Review.DecideSuggestion(ctx, id, status, reason, by); err != nil {
 		return err
 	}
 	if err := s.d.Users.Audit(ctx, by, "suggestion."+string(status), itoa(id), reason); err != nil {
@@ -144,12 +154,12 @@ type CalendarStore interface {
 }
 
 // adminGetCalendar is GET /api/v1/admin/calendar.
-func (s *Server) adminGetCalendar(c echo.Context) error {
+func (s *adminAPI) adminGetCalendar(c echo.Context) error {
 	return c.JSON(http.StatusOK, s.d.Calendar.Calendar())
 }
 
 // adminPutCalendar is PUT /api/v1/admin/calendar: holidays and make-up working days (调休).
-func (s *Server) adminPutCalendar(c echo.Context) error {
+func (s *adminAPI) adminPutCalendar(c echo.Context) error {
 	var req escalation.CalendarSettings
 	if err := decodeJSON(c, 64<<10, &req); err != nil {
 		return err
@@ -171,7 +181,7 @@ type CourtStore interface {
 }
 
 // adminPutCourts is PUT /api/v1/admin/courts with {courts: [{code, name, court}]}.
-func (s *Server) adminPutCourts(c echo.Context) error {
+func (s *adminAPI) adminPutCourts(c echo.Context) error {
 	var req struct {
 		Courts []escalation.Court `json:"courts"`
 	}

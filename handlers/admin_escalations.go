@@ -29,7 +29,7 @@ type sourceTicket struct {
 
 // adminEscalations is GET /api/v1/admin/escalations[?addr=|conversation=]: without a source, the
 // addresses with the most escalations in the last 24 hours; with one, that source's tickets.
-func (s *Server) adminEscalations(c echo.Context) error {
+func (s *adminAPI) adminEscalations(c echo.Context) error {
 	ctx, j := c.Request().Context(), judgeOf(currentUser(c))
 	f := escalation.SourceFilter{Addr: c.QueryParam("addr"), Conversation: c.QueryParam("conversation")}
 	if f.Addr == "" && f.Conversation == "" {
@@ -60,7 +60,7 @@ func (s *Server) adminEscalations(c echo.Context) error {
 
 // adminCloseEscalations is POST /api/v1/admin/escalations/close {addr|conversation, reason}:
 // resolves every open ticket of the source.
-func (s *Server) adminCloseEscalations(c echo.Context) error {
+func (s *adminAPI) adminCloseEscalations(c echo.Context) error {
 	var req struct {
 		Addr         string `json:"addr"`
 		Conversation string `json:"conversation"`

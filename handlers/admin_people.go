@@ -28,7 +28,7 @@ type Passwords interface {
 }
 
 // adminListUsers is GET /api/v1/admin/users.
-func (s *Server) adminListUsers(c echo.Context) error {
+func (s *adminAPI) adminListUsers(c echo.Context) error {
 	us, err := s.d.Users.ListUsers(c.Request().Context())
 	if err != nil {
 		return err
@@ -53,7 +53,7 @@ type userRequest struct {
 }
 
 // adminCreateUser is POST /api/v1/admin/users.
-func (s *Server) adminCreateUser(c echo.Context) error {
+func (s *adminAPI) adminCreateUser(c echo.Context) error {
 	var req userRequest
 	if err := decodeJSON(c, 8<<10, &req); err != nil {
 		return err
@@ -93,7 +93,7 @@ func (s *Server) adminCreateUser(c echo.Context) error {
 }
 
 // adminUpdateUser is PATCH /api/v1/admin/users/:id: only the fields present change.
-func (s *Server) adminUpdateUser(c echo.Context) error {
+func (s *adminAPI) adminUpdateUser(c echo.Context) error {
 	id, err := intParam(c, "id")
 	if err != nil {
 		return err
@@ -147,8 +147,8 @@ func (s *Server) adminUpdateUser(c echo.Context) error {
 	if u, err = s.d.Users.UpdateUser(ctx, u); err != nil {
 		return err
 	}
-	if !u.Active && s.d.JudgeHub != nil {
-		s.d.JudgeHub.EndSessions(ctx, u.ID, "") // a deactivated account's open consoles close now
+	if !u.Active && s.d.Sessions != nil {
+		s.d.Sessions.EndSessions(ctx, u.ID, "") // a deactivated account's open consoles close now
 	}
 	if err := s.d.Users.Audit(ctx, currentUser(c).Username, "user.update", u.Username, ""); err != nil {
 		return err
@@ -157,7 +157,7 @@ func (s *Server) adminUpdateUser(c echo.Context) error {
 }
 
 // adminResetPassword is POST /api/v1/admin/users/:id/password; it ends the user's sessions.
-func (s *Server) adminResetPassword(c echo.Context) error {
+func (s *adminAPI) adminResetPassword(c echo.Context) error {
 	id, err := intParam(c, "id")
 	if err != nil {
 		return err
@@ -187,7 +187,7 @@ func (s *Server) adminResetPassword(c echo.Context) error {
 }
 
 // adminAudit is GET /api/v1/admin/audit.
-func (s *Server) adminAudit(c echo.Context) error {
+func (s *adminAPI) adminAudit(c echo.Context) error {
 	log, err := s.d.Users.AuditLog(c.Request().Context(), 200, 0)
 	if err != nil {
 		return err

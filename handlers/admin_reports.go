@@ -55,7 +55,7 @@ func period(c echo.Context) (time.Time, time.Time, error) {
 
 // adminReport is GET /api/v1/admin/reports/:name?from=&to= (volume, gaps, articles, judges,
 // activity; activity also as ?format=csv).
-func (s *Server) adminReport(c echo.Context) error {
+func (s *adminAPI) adminReport(c echo.Context) error {
 	from, to, err := period(c)
 	if err != nil {
 		return err

@@ -16,7 +16,7 @@ type RetentionStatus interface {
 
 // adminRetention is GET /api/v1/admin/retention: read-only, the period is set by the operator
 // (COURTDESK_RETENTION_DAYS), not in the console.
-func (s *Server) adminRetention(c echo.Context) error {
+func (s *adminAPI) adminRetention(c echo.Context) error {
 	st, err := s.d.Retention.Status(c.Request().Context())
 	if err != nil {
 		return err

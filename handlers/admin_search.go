@@ -18,9 +18,9 @@ type SynonymList interface {
 
 // adminTestAsk is POST /api/v1/admin/test-ask: the same engine as the chat, with its explanation
 // (intent, reason, top 5 with normalised scores, matched terms after t2s, case number).
-func (s *Server) adminTestAsk(c echo.Context) error {
+func (s *adminAPI) adminTestAsk(c echo.Context) error {
 	var req askRequest
-	if err := decodeJSON(c, s.d.Limits.MaxBodyBytes, &req); err != nil {
+	if err := decodeJSON(c, s.Limits.MaxBodyBytes, &req); err != nil {
 		return err
 	}
 	if err := answer.ValidateQuestion(req.Question); err != nil {
@@ -34,14 +34,14 @@ func (s *Server) adminTestAsk(c echo.Context) error {
 }
 
 // adminGetSynonyms is GET /api/v1/admin/synonyms: the lexicon as groups and in its text form.
-func (s *Server) adminGetSynonyms(c echo.Context) error {
+func (s *adminAPI) adminGetSynonyms(c echo.Context) error {
 	groups := s.d.Synonyms.Groups()
 	return c.JSON(http.StatusOK, map[string]any{"groups": groups, "text": knowledge.FormatLexicon(groups)})
 }
 
 // adminPutSynonyms is PUT /api/v1/admin/synonyms: replaces the lexicon; searches use it at once.
 // It takes the text form ("贴条子, 贴封条 => 查封 | 0.9" per line) or groups as JSON.
-func (s *Server) adminPutSynonyms(c echo.Context) error {
+func (s *adminAPI) adminPutSynonyms(c echo.Context) error {
 	var req struct {
 		Text   *string              `json:"text"`
 		Groups []knowledge.LexGroup `json:"groups"`

@@ -33,7 +33,7 @@ type relatedLink struct {
 	Title string `json:"title"`
 }
 
-func (s *Server) published(slug string) (publicArticle, error) {
+func (s *publicAPI) published(slug string) (publicArticle, error) {
 	a, ok := s.d.Articles.Article(slug)
 	if !ok || !knowledge.ValidSlug(slug) {
 		return publicArticle{}, fmt.Errorf("article %q: %w", slug, knowledge.ErrNotFound)
@@ -52,7 +52,7 @@ func (s *Server) published(slug string) (publicArticle, error) {
 }
 
 // getArticle is GET /api/v1/articles/:slug.
-func (s *Server) getArticle(c echo.Context) error {
+func (s *publicAPI) getArticle(c echo.Context) error {
 	p, err := s.published(c.Param("slug"))
 	if err != nil {
 		return err
@@ -77,7 +77,7 @@ var articleTmpl = template.Must(template.New("article").Parse(`<!doctype html>
 </main></body></html>`))
 
 // articlePage is GET /kb/:slug, the full article as a page of its own (links in answers).
-func (s *Server) articlePage(c echo.Context) error {
+func (s *publicAPI) articlePage(c echo.Context) error {
 	p, err := s.published(c.Param("slug"))
 	if err != nil {
 		return err

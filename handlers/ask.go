@@ -22,9 +22,9 @@ type askRequest struct {
 }
 
 // ask is POST /api/v1/ask.
-func (s *Server) ask(c echo.Context) error {
+func (s *publicAPI) ask(c echo.Context) error {
 	var req askRequest
-	if err := decodeJSON(c, s.d.Limits.MaxBodyBytes, &req); err != nil {
+	if err := decodeJSON(c, s.Limits.MaxBodyBytes, &req); err != nil {
 		return err
 	}
 	if err := answer.ValidateQuestion(req.Question); err != nil {
@@ -41,12 +41,12 @@ func (s *Server) ask(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	s.d.Metrics.ObserveAsk(ChannelHTTP, res, time.Since(start))
+	s.Metrics.ObserveAsk(ChannelHTTP, res, time.Since(start))
 	if s.d.AskLog != nil {
 		// The activity report counts HTTP asks with the chat's; a failed record must not cost
 		// the user their answer, so it is logged and the answer goes out.
 		if err := s.d.AskLog.RecordHTTPAsk(c.Request().Context(), res); err != nil {
-			s.d.Log.Warn("record http ask", "err", err)
+			s.Log.Warn("record http ask", "err", err)
 		}
 	}
 	res.Terms, res.Normalized = nil, "" // explanation is for the admin test console only

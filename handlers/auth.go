@@ -54,7 +54,7 @@ func safeMethod(m string) bool {
 
 // sameOrigin refuses a state-changing request whose Origin is neither this service nor an allowed
 // origin. Browsers send Origin on cross-site POSTs, so this stops CSRF even before the token check.
-func (s *Server) sameOrigin(next echo.HandlerFunc) echo.HandlerFunc {
+func (s *common) sameOrigin(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if safeMethod(c.Request().Method) {
 			return next(c)
@@ -67,7 +67,7 @@ func (s *Server) sameOrigin(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-func (s *Server) originAllowed(origin string, r *http.Request) bool {
+func (s *common) originAllowed(origin string, r *http.Request) bool {
 	u, err := url.Parse(origin)
 	if err != nil || u.Host == "" {
 		return false
@@ -75,12 +75,12 @@ func (s *Server) originAllowed(origin string, r *http.Request) bool {
 	if strings.EqualFold(u.Host, r.Host) {
 		return true
 	}
-	return slices.ContainsFunc(s.d.Origins, func(o string) bool { return strings.EqualFold(strings.TrimRight(o, "/"), origin) })
+	return slices.ContainsFunc(s.Origins, func(o string) bool { return strings.EqualFold(strings.TrimRight(o, "/"), origin) })
 }
 
 // requireRole admits a signed-in judge or admin with one of roles; unsafe methods must also carry
 // the session's CSRF token.
-func (s *Server) requireRole(roles ...knowledge.Role) echo.MiddlewareFunc {
+func (s *authAPI) requireRole(roles ...knowledge.Role) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			ck, err := c.Cookie(SessionCookie)
@@ -118,7 +118,7 @@ type meResponse struct {
 }
 
 // login is POST /api/v1/auth/login.
-func (s *Server) login(c echo.Context) error {
+func (s *authAPI) login(c echo.Context) error {
 	var req loginRequest
 	if err := decodeJSON(c, 4<<10, &req); err != nil {
 		return err
@@ -138,13 +138,13 @@ func (s *Server) login(c echo.Context) error {
 }
 
 // logout is POST /api/v1/auth/logout.
-func (s *Server) logout(c echo.Context) error {
+func (s *authAPI) logout(c echo.Context) error {
 	if ck, err := c.Cookie(SessionCookie); err == nil {
 		if err := s.d.Accounts.Logout(c.Request().Context(), ck.Value); err != nil {
 			return err
 		}
-		if s.d.JudgeHub != nil {
-			s.d.JudgeHub.EndSessions(c.Request().Context(), 0, account.SessionID(ck.Value))
+		if s.d.Sessions != nil {
+			s.d.Sessions.EndSessions(c.Request().Context(), 0, account.SessionID(ck.Value))
 		}
 	}
 	c.SetCookie(&http.Cookie{Name: SessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode})
@@ -152,7 +152,7 @@ func (s *Server) logout(c echo.Context) error {
 }
 
 // me is GET /api/v1/auth/me: who is signed in, and the CSRF token the console must send.
-func (s *Server) me(c echo.Context) error {
+func (s *authAPI) me(c echo.Context) error {
 	sess := currentSession(c)
 	return c.JSON(http.StatusOK, meResponse{User: currentUser(c), CSRFToken: sess.CSRF, ExpiresAt: sess.ExpiresAt})
 }
@@ -163,7 +163,7 @@ type passwordRequest struct {
 }
 
 // changePassword is POST /api/v1/auth/password.
-func (s *Server) changePassword(c echo.Context) error {
+func (s *authAPI) changePassword(c echo.Context) error {
 	var req passwordRequest
 	if err := decodeJSON(c, 4<<10, &req); err != nil {
 		return err

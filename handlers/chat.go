@@ -22,7 +22,7 @@ type CourtLister interface {
 
 // chatSocket is GET /ws/chat. The origin is checked before the upgrade so that a refused page
 // gets a typed HTTP error, and cross-site pages never reach the hub.
-func (s *Server) chatSocket(c echo.Context) error {
+func (s *chatAPI) chatSocket(c echo.Context) error {
 	r := c.Request()
 	if !s.d.Hub.OriginAllowed(r) {
 		return apiErr(http.StatusForbidden, "bad_origin", "不允许从该网站发起连接")
@@ -35,6 +35,6 @@ func (s *Server) chatSocket(c echo.Context) error {
 }
 
 // listCourts is GET /api/v1/courts, the intake form's city list.
-func (s *Server) listCourts(c echo.Context) error {
+func (s *chatAPI) listCourts(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]any{"courts": s.d.Courts.Courts()})
 }

@@ -4,10 +4,8 @@ import (
 	"context"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
-	"github.com/gorilla/websocket"
 	"github.com/labstack/echo/v4"
 
 	"github.com/courtdesk/courtdesk/handlers/ws"
@@ -37,12 +35,7 @@ type Queue interface {
 type Desk interface {
 	Messages(ctx context.Context, conversationID string, after int64, limit int) ([]conversation.Message, error)
 	CannedReplies(ctx context.Context) ([]escalation.CannedReply, error)
-	SaveCannedReply(ctx context.Context, c escalation.CannedReply) (escalation.CannedReply, error)
-	DeleteCannedReply(ctx context.Context, id int64) error
 	CreateSuggestion(ctx context.Context, g escalation.Suggestion) (escalation.Suggestion, error)
-	Suggestions(ctx context.Context, status escalation.SuggestionStatus) ([]escalation.Suggestion, error)
-	GetSuggestion(ctx context.Context, id int64) (escalation.Suggestion, error)
-	DecideSuggestion(ctx context.Context, id int64, status escalation.SuggestionStatus, reason, by string) error
 	JudgeCounts(ctx context.Context, judgeID int64, since time.Time) (store.JudgeDayCounts, error)
 }
 
@@ -50,9 +43,25 @@ type Desk interface {
 type JudgeHub interface {
 	OriginAllowed(r *http.Request) bool
 	ServeJudge(w http.ResponseWriter, r *http.Request, s ws.JudgeSession)
+}
+
+// Sessions closes judge consoles' sockets (handlers/ws.Hub implements it).
+type Sessions interface {
 	// EndSessions closes the sockets of a session, or of every session of userID when sessionID
 	// is empty, on every replica.
 	EndSessions(ctx context.Context, userID int64, sessionID string)
+}
+
+// Directory is the accounts as the judge console sees them: the judges to transfer to, and the
+// audit log its visit actions go to (the store implements it).
+type Directory interface {
+	ListUsers(ctx context.Context) ([]knowledge.User, error)
+	Audit(ctx context.Context, actor, action, target, detail string) error
+}
+
+// ArticleList lists stored articles; a judge links published ones in replies (knowledge/library).
+type ArticleList interface {
+	List(ctx context.Context, f store.ArticleFilter) ([]knowledge.Article, error)
 }
 
 func judgeOf(u knowledge.User) escalation.Judge {
@@ -62,7 +71,7 @@ func judgeOf(u knowledge.User) escalation.Judge {
 
 // listTickets is GET /api/v1/judge/tickets?scope=court|all|mine&state=&category=&cursor=&limit=:
 // one page of the queue and the cursor of the next ("" at the end).
-func (s *Server) listTickets(c echo.Context) error {
+func (s *judgeAPI) listTickets(c echo.Context) error {
 	j := judgeOf(currentUser(c))
 	f := escalation.Filter{Specialty: knowledge.Category(c.QueryParam("category"))}
 	var err error
@@ -123,7 +132,7 @@ type consoleMessage struct {
 
 // getTicket is GET /api/v1/judge/tickets/:id: the ticket, intake, whole conversation, audit trail
 // and internal notes.
-func (s *Server) getTicket(c echo.Context) error {
+func (s *judgeAPI) getTicket(c echo.Context) error {
 	id, err := intParam(c, "id")
 	if err != nil {
 		return err
@@ -164,7 +173,7 @@ type ticketAction struct {
 
 // ticketDo is POST /api/v1/judge/tickets/:id/:action for claim, reply, return, transfer, resolve
 // and note.
-func (s *Server) ticketDo(c echo.Context) error {
+func (s *judgeAPI) ticketDo(c echo.Context) error {
 	id, err := intParam(c, "id")
 	if err != nil {
 		return err
@@ -205,114 +214,23 @@ func (s *Server) ticketDo(c echo.Context) error {
 	return c.JSON(http.StatusOK, res)
 }
 
-// suggestArticle is POST /api/v1/judge/tickets/:id/suggest: a good answer offered to the admins as
-// a draft article, linked to its ticket.
-func (s *Server) suggestArticle(c echo.Context) error {
-	id, err := intParam(c, "id")
+// noticeStatuses adds each ticket's notice status to a page of the queue (sent, failed,
+// pending or not consented); without notices wired the page is unchanged.
+func (s *judgeAPI) noticeStatuses(ctx context.Context, page *escalation.Page) (map[int64]notice.Status, error) {
+	if s.d.Notices == nil || len(page.Tickets) == 0 {
+		return nil, nil
+	}
+	convs := make([]string, len(page.Tickets))
+	for i, t := range page.Tickets {
+		convs[i] = t.ConversationID
+	}
+	st, err := s.d.Notices.Statuses(ctx, convs)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	var req struct {
-		Article knowledge.Article `json:"article"`
+	out := make(map[int64]notice.Status, len(page.Tickets))
+	for _, t := range page.Tickets {
+		out[t.ID] = st[t.ConversationID]
 	}
-	if err := decodeJSON(c, 128<<10, &req); err != nil {
-		return err
-	}
-	ctx, u := c.Request().Context(), currentUser(c)
-	if _, _, _, err := s.d.Queue.Get(ctx, judgeOf(u), id); err != nil {
-		return err
-	}
-	a := req.Article
-	a.Status = knowledge.StatusDraft
-	if a.Slug == "" {
-		a.Slug = string(a.Category) + "-judge-" + itoa(id)
-		a.Slug = strings.ReplaceAll(a.Slug, "_", "-")
-	}
-	a.Normalize()
-	if err := a.Validate(); err != nil {
-		return err
-	}
-	g, err := s.d.Desk.CreateSuggestion(ctx, escalation.Suggestion{TicketID: id, JudgeID: u.ID, Judge: u.DisplayName, Article: a})
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, g)
-}
-
-// judgeStats is GET /api/v1/judge/stats: my open tickets and today's counts.
-func (s *Server) judgeStats(c echo.Context) error {
-	cst := time.FixedZone("CST", 8*3600)
-	y, m, d := time.Now().In(cst).Date()
-	counts, err := s.d.Desk.JudgeCounts(c.Request().Context(), currentUser(c).ID, time.Date(y, m, d, 0, 0, 0, 0, cst))
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, counts)
-}
-
-// judgeDirectory is GET /api/v1/judge/judges: active judges, for transfers.
-func (s *Server) judgeDirectory(c echo.Context) error {
-	us, err := s.d.Users.ListUsers(c.Request().Context())
-	if err != nil {
-		return err
-	}
-	type row struct {
-		ID          int64                `json:"id"`
-		Name        string               `json:"display_name"`
-		Court       string               `json:"court"`
-		Specialties []knowledge.Category `json:"specialties"`
-	}
-	out := []row{}
-	for _, u := range us {
-		if u.Active && u.Role == knowledge.RoleJudge {
-			out = append(out, row{u.ID, u.DisplayName, u.Court, u.Specialties})
-		}
-	}
-	return c.JSON(http.StatusOK, map[string]any{"judges": out})
-}
-
-// cannedReplies is GET /api/v1/judge/canned.
-func (s *Server) cannedReplies(c echo.Context) error {
-	cs, err := s.d.Desk.CannedReplies(c.Request().Context())
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, map[string]any{"replies": cs})
-}
-
-// articlePicker is GET /api/v1/judge/articles?q=: published articles to link in a reply.
-func (s *Server) articlePicker(c echo.Context) error {
-	q := strings.TrimSpace(c.QueryParam("q"))
-	if len([]rune(q)) > 50 {
-		return apiErr(http.StatusBadRequest, "invalid", "关键词过长")
-	}
-	as, err := s.d.Library.List(c.Request().Context(), store.ArticleFilter{Status: knowledge.StatusPublished, Text: q, Limit: 20})
-	if err != nil {
-		return err
-	}
-	type row struct {
-		Slug  string `json:"slug"`
-		Title string `json:"title"`
-	}
-	out := []row{}
-	for _, a := range as {
-		out = append(out, row{a.Slug, a.Title})
-	}
-	return c.JSON(http.StatusOK, map[string]any{"articles": out})
-}
-
-// judgeSocket is GET /ws/judge: live queue and conversation signals for a signed-in judge.
-func (s *Server) judgeSocket(c echo.Context) error {
-	r := c.Request()
-	if !s.d.JudgeHub.OriginAllowed(r) {
-		return apiErr(http.StatusForbidden, "bad_origin", "不允许从该网站发起连接")
-	}
-	if !websocket.IsWebSocketUpgrade(r) {
-		return apiErr(http.StatusBadRequest, "websocket_required", "请使用 WebSocket 连接")
-	}
-	u, sessID := currentUser(c), currentSession(c).ID
-	s.d.JudgeHub.ServeJudge(c.Response(), r, ws.JudgeSession{UserID: u.ID, SessionID: sessID,
-		Scope: s.d.Queue.ScopeOf(judgeOf(u)),
-		Check: func(ctx context.Context) error { return s.d.Accounts.Verify(ctx, sessID) }})
-	return nil
+	return out, nil
 }

@@ -96,7 +96,7 @@ func (t timedStore) AppendMessage(ctx context.Context, msg conversation.Message,
 	return ap, err
 }
 
-func (s *Server) metrics(c echo.Context) error {
-	promhttp.HandlerFor(s.d.Metrics.reg, promhttp.HandlerOpts{}).ServeHTTP(c.Response(), c.Request())
+func (s *common) metrics(c echo.Context) error {
+	promhttp.HandlerFor(s.Metrics.reg, promhttp.HandlerOpts{}).ServeHTTP(c.Response(), c.Request())
 	return nil
 }

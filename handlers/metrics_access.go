@@ -70,9 +70,9 @@ func (a MetricsAccess) permits(ip, authorization string) bool {
 }
 
 // metricsGuard refuses /metrics to everyone MetricsAccess does not name, with 403.
-func (s *Server) metricsGuard(next echo.HandlerFunc) echo.HandlerFunc {
+func (s *common) metricsGuard(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if !s.d.MetricsAccess.permits(c.RealIP(), c.Request().Header.Get(echo.HeaderAuthorization)) {
+		if !s.MetricsAccess.permits(c.RealIP(), c.Request().Header.Get(echo.HeaderAuthorization)) {
 			return fmt.Errorf("metrics from %s: %w", c.RealIP(), knowledge.ErrForbidden)
 		}
 		return next(c)

@@ -9,7 +9,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/courtdesk/courtdesk/knowledge/escalation"
 	"github.com/courtdesk/courtdesk/knowledge/notice"
 )
 
@@ -19,6 +18,10 @@ type Notices interface {
 	RequestCode(ctx context.Context, conversationID string, ch notice.Channel, contact, addr string) error
 	Verify(ctx context.Context, conversationID, code string) (notice.Consent, error)
 	Withdraw(ctx context.Context, conversationID string) error
+}
+
+// NoticeStatuses tells the queue whether each conversation's notices went out (notice.Service).
+type NoticeStatuses interface {
 	Statuses(ctx context.Context, conversationIDs []string) (map[string]notice.Status, error)
 }
 
@@ -68,7 +71,7 @@ func noticeError(err error) error {
 }
 
 // getNotices is GET /api/v1/notices: the conversation's consent and the purpose statement.
-func (s *Server) getNotices(c echo.Context) error {
+func (s *chatAPI) getNotices(c echo.Context) error {
 	conv, err := s.visitor(c)
 	if err != nil {
 		return err
@@ -82,7 +85,7 @@ func (s *Server) getNotices(c echo.Context) error {
 
 // postConsent is POST /api/v1/notices/consent {"channel": "sms"|"email"|"none", "contact"}: a code
 // goes to the contact (202), or "none" is recorded (200).
-func (s *Server) postConsent(c echo.Context) error {
+func (s *chatAPI) postConsent(c echo.Context) error {
 	conv, err := s.visitor(c)
 	if err != nil {
 		return err
@@ -113,7 +116,7 @@ func (s *Server) postConsent(c echo.Context) error {
 }
 
 // verifyNotices is POST /api/v1/notices/verify {"code"}.
-func (s *Server) verifyNotices(c echo.Context) error {
+func (s *chatAPI) verifyNotices(c echo.Context) error {
 	conv, err := s.visitor(c)
 	if err != nil {
 		return err
@@ -132,7 +135,7 @@ func (s *Server) verifyNotices(c echo.Context) error {
 }
 
 // withdrawNotices is DELETE /api/v1/notices/consent: no more notices; queued ones are cancelled.
-func (s *Server) withdrawNotices(c echo.Context) error {
+func (s *chatAPI) withdrawNotices(c echo.Context) error {
 	conv, err := s.visitor(c)
 	if err != nil {
 		return err
@@ -153,7 +156,7 @@ var openPage = template.Must(template.New("open").Parse(`<!doctype html>
 // openNoticeLink is GET /n/:token: a valid link binds its conversation to this browser (a fresh
 // visitor token, stored by notice-open.js) and opens the chat; an expired or forged one gets a
 // page that says so.
-func (s *Server) openNoticeLink(c echo.Context) error {
+func (s *chatAPI) openNoticeLink(c echo.Context) error {
 	c.Response().Header().Set("Cache-Control", "no-store")
 	c.Response().Header().Set("Referrer-Policy", "no-referrer")
 	tok, err := s.d.NoticeLinks.Open(c.Param("token"))
@@ -170,25 +173,4 @@ func (s *Server) openNoticeLink(c echo.Context) error {
 	c.Response().Header().Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
 	c.Response().WriteHeader(status)
 	return openPage.Execute(c.Response(), data)
-}
-
-// noticeStatuses adds each ticket's notice status to a page of the queue (sent, failed,
-// pending or not consented); without notices wired the page is unchanged.
-func (s *Server) noticeStatuses(ctx context.Context, page *escalation.Page) (map[int64]notice.Status, error) {
-	if s.d.Notices == nil || len(page.Tickets) == 0 {
-		return nil, nil
-	}
-	convs := make([]string, len(page.Tickets))
-	for i, t := range page.Tickets {
-		convs[i] = t.ConversationID
-	}
-	st, err := s.d.Notices.Statuses(ctx, convs)
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[int64]notice.Status, len(page.Tickets))
-	for _, t := range page.Tickets {
-		out[t.ID] = st[t.ConversationID]
-	}
-	return out, nil
 }

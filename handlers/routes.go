@@ -10,11 +10,19 @@ import (
 	"github.com/courtdesk/courtdesk/knowledge"
 )
 
-// routes is the one table of routes.
-func (s *Server) routes(e *echo.Echo) {
+// routes is the one table of routes. Each surface's handlers are methods on its own type, which
+// holds the common part and that surface's dependencies only.
+func routes(e *echo.Echo, s *common, d Deps) {
+	pub := &publicAPI{common: s, d: d.Public}
+	chat := &chatAPI{common: s, d: d.Chat}
+	auth := &authAPI{common: s, d: d.Auth}
+	judge := &judgeAPI{common: s, d: d.Judge}
+	admin := &adminAPI{common: s, d: d.Admin}
+	signedIn := func(serve echo.HandlerFunc) echo.HandlerFunc { return serve }
+
 	// The admin routes read bodies with limits of their own (an article, an import of many).
 	body := middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{
-		Limit:   bodyLimitString(s.d.Limits.MaxBodyBytes),
+		Limit:   bodyLimitString(s.Limits.MaxBodyBytes),
 		Skipper: func(c echo.Context) bool { return strings.HasPrefix(c.Path(), "/api/v1/admin/") },
 	})
 
@@ -23,113 +31,115 @@ func (s *Server) routes(e *echo.Echo) {
 	e.GET("/metrics", s.metrics, s.metricsGuard)
 
 	api := e.Group("/api/v1", body, s.sameOrigin)
-	api.POST("/ask", s.ask, s.rateLimit())
-	api.GET("/articles/:slug", s.getArticle)
-	if s.d.Statutes != nil {
-		api.GET("/statutes/lookup", s.lookupStatute, s.rateLimit())
+	api.POST("/ask", pub.ask, s.rateLimit())
+	api.GET("/articles/:slug", pub.getArticle)
+	if pub.d.Statutes != nil {
+		api.GET("/statutes/lookup", pub.lookupStatute, s.rateLimit())
 	}
-	if s.d.Visits != nil {
+	if chat.d.Visits != nil {
 		// A booking carries the company's contact details, like an escalation's intake.
-		api.GET("/visits/options", s.visitOptions)
-		api.GET("/visits", s.listMyVisits, noStore)
-		api.POST("/visits", s.submitVisit, noStore, s.rateLimit())
-		api.POST("/visits/:id/:action", s.requesterVisitAction, noStore, s.rateLimit())
+		api.GET("/visits/options", chat.visitOptions)
+		api.GET("/visits", chat.listMyVisits, noStore)
+		api.POST("/visits", chat.submitVisit, noStore, s.rateLimit())
+		api.POST("/visits/:id/:action", chat.requesterVisitAction, noStore, s.rateLimit())
 	}
-	if s.d.Hub != nil {
-		api.GET("/courts", s.listCourts)
-		e.GET("/ws/chat", s.chatSocket)
+	if chat.d.Hub != nil {
+		api.GET("/courts", chat.listCourts)
+		e.GET("/ws/chat", chat.chatSocket)
 	}
 
-	if s.d.Accounts != nil {
-		judge := s.requireRole(knowledge.RoleJudge, knowledge.RoleAdmin)
-		api.POST("/auth/login", s.login, noStore, s.rateLimit())
-		api.POST("/auth/logout", s.logout, noStore)
-		api.GET("/auth/me", s.me, noStore, judge)
-		api.POST("/auth/password", s.changePassword, noStore, judge)
+	if auth.d.Accounts != nil {
+		signedIn = auth.signedInPage
+		judge.verify = auth.d.Accounts.Verify
+		staff := auth.requireRole(knowledge.RoleJudge, knowledge.RoleAdmin)
+		api.POST("/auth/login", auth.login, noStore, s.rateLimit())
+		api.POST("/auth/logout", auth.logout, noStore)
+		api.GET("/auth/me", auth.me, noStore, staff)
+		api.POST("/auth/password", auth.changePassword, noStore, staff)
 
-		if s.d.Queue != nil {
-			desk := api.Group("/judge", noStore, judge)
-			desk.GET("/tickets", s.listTickets)
-			desk.GET("/tickets/:id", s.getTicket)
-			desk.POST("/tickets/:id/suggest", s.suggestArticle)
-			desk.POST("/tickets/:id/:action", s.ticketDo)
-			desk.GET("/stats", s.judgeStats)
-			desk.GET("/judges", s.judgeDirectory)
-			desk.GET("/canned", s.cannedReplies)
-			desk.GET("/articles", s.articlePicker)
-			e.GET("/ws/judge", s.judgeSocket, judge)
+		if judge.d.Queue != nil {
+			desk := api.Group("/judge", noStore, staff)
+			desk.GET("/tickets", judge.listTickets)
+			desk.GET("/tickets/:id", judge.getTicket)
+			desk.POST("/tickets/:id/suggest", judge.suggestArticle)
+			desk.POST("/tickets/:id/:action", judge.ticketDo)
+			desk.GET("/stats", judge.judgeStats)
+			desk.GET("/judges", judge.judgeDirectory)
+			desk.GET("/canned", judge.cannedReplies)
+			desk.GET("/articles", judge.articlePicker)
+			e.GET("/ws/judge", judge.judgeSocket, staff)
 		}
-		if s.d.Visits != nil {
+		if judge.d.Visits != nil {
 			// Judges and admins alike; the visit service checks the court and the permission.
-			desk := api.Group("/judge/visits", noStore, judge)
-			desk.GET("", s.deskListVisits)
-			desk.GET("/:id", s.deskGetVisit)
-			if s.d.Desk != nil {
-				desk.POST("/:id/suggest", s.suggestFromVisit)
+			desk := api.Group("/judge/visits", noStore, staff)
+			desk.GET("", judge.deskListVisits)
+			desk.GET("/:id", judge.deskGetVisit)
+			if judge.d.Desk != nil {
+				desk.POST("/:id/suggest", judge.suggestFromVisit)
 			}
-			desk.POST("/:id/:action", s.deskVisitAction)
+			desk.POST("/:id/:action", judge.deskVisitAction)
 		}
 
-		admin := api.Group("/admin", noStore, s.requireRole(knowledge.RoleAdmin))
-		admin.GET("/articles", s.adminListArticles)
-		admin.POST("/articles", s.adminCreateArticle)
-		admin.GET("/articles/:slug", s.adminGetArticle)
-		admin.PUT("/articles/:slug", s.adminSaveArticle)
-		admin.POST("/articles/:slug/status", s.adminSetStatus)
-		admin.GET("/articles/:slug/versions", s.adminVersions)
-		admin.POST("/articles/:slug/rollback", s.adminRollback)
-		admin.POST("/preview", s.adminPreview)
-		admin.POST("/import", s.adminImport, middleware.BodyLimit("16M"))
-		admin.GET("/export", s.adminExport)
-		admin.POST("/test-ask", s.adminTestAsk)
-		admin.GET("/candidates", s.adminCandidates)
-		admin.POST("/candidates/:id/:decision", s.adminDecideCandidate)
-		admin.GET("/synonyms", s.adminGetSynonyms)
-		admin.PUT("/synonyms", s.adminPutSynonyms)
-		admin.GET("/users", s.adminListUsers)
-		admin.POST("/users", s.adminCreateUser)
-		admin.PATCH("/users/:id", s.adminUpdateUser)
-		admin.POST("/users/:id/password", s.adminResetPassword)
-		admin.GET("/audit", s.adminAudit)
-		if s.d.Reports != nil {
-			admin.GET("/reports/:name", s.adminReport)
+		adm := api.Group("/admin", noStore, auth.requireRole(knowledge.RoleAdmin))
+		adm.GET("/articles", admin.adminListArticles)
+		adm.POST("/articles", admin.adminCreateArticle)
+		adm.GET("/articles/:slug", admin.adminGetArticle)
+		adm.PUT("/articles/:slug", admin.adminSaveArticle)
+		adm.POST("/articles/:slug/status", admin.adminSetStatus)
+		adm.GET("/articles/:slug/versions", admin.adminVersions)
+		adm.POST("/articles/:slug/rollback", admin.adminRollback)
+		adm.POST("/preview", admin.adminPreview)
+		adm.POST("/import", admin.adminImport, middleware.BodyLimit("16M"))
+		adm.GET("/export", admin.adminExport)
+		adm.POST("/test-ask", admin.adminTestAsk)
+		adm.GET("/candidates", admin.adminCandidates)
+		adm.POST("/candidates/:id/:decision", admin.adminDecideCandidate)
+		adm.GET("/synonyms", admin.adminGetSynonyms)
+		adm.PUT("/synonyms", admin.adminPutSynonyms)
+		adm.GET("/users", admin.adminListUsers)
+		adm.POST("/users", admin.adminCreateUser)
+		adm.PATCH("/users/:id", admin.adminUpdateUser)
+		adm.POST("/users/:id/password", admin.adminResetPassword)
+		adm.GET("/audit", admin.adminAudit)
+		if admin.d.Reports != nil {
+			adm.GET("/reports/:name", admin.adminReport)
 		}
-		if s.d.Sources != nil {
-			admin.GET("/escalations", s.adminEscalations)
-			admin.POST("/escalations/close", s.adminCloseEscalations)
+		if admin.d.Sources != nil {
+			adm.GET("/escalations", admin.adminEscalations)
+			adm.POST("/escalations/close", admin.adminCloseEscalations)
 		}
-		if s.d.Retention != nil {
-			admin.GET("/retention", s.adminRetention)
+		if admin.d.Retention != nil {
+			adm.GET("/retention", admin.adminRetention)
 		}
-		if s.d.Desk != nil {
-			admin.POST("/canned", s.adminSaveCanned)
-			admin.PUT("/canned/:id", s.adminSaveCanned)
-			admin.DELETE("/canned/:id", s.adminDeleteCanned)
-			admin.GET("/suggestions", s.adminSuggestions)
-			admin.GET("/calendar", s.adminGetCalendar)
-			admin.PUT("/calendar", s.adminPutCalendar)
-			admin.PUT("/courts", s.adminPutCourts)
-			admin.POST("/suggestions/:id/:decision", s.adminDecideSuggestion)
+		if admin.d.Review != nil {
+			adm.POST("/canned", admin.adminSaveCanned)
+			adm.PUT("/canned/:id", admin.adminSaveCanned)
+			adm.DELETE("/canned/:id", admin.adminDeleteCanned)
+			adm.GET("/suggestions", admin.adminSuggestions)
+			adm.GET("/calendar", admin.adminGetCalendar)
+			adm.PUT("/calendar", admin.adminPutCalendar)
+			adm.PUT("/courts", admin.adminPutCourts)
+			adm.POST("/suggestions/:id/:decision", admin.adminDecideSuggestion)
 		}
-		if s.d.Statutes != nil {
-			admin.GET("/statutes", s.adminListStatutes)
-			admin.POST("/statutes/import", s.adminImportStatutes)
-			admin.GET("/citations", s.adminCitations)
-			admin.GET("/legal-flags", s.adminListFlags)
-			admin.POST("/legal-flags", s.adminAddFlag)
-			admin.DELETE("/legal-flags/:id", s.adminClearFlag)
+		if admin.d.Statutes != nil {
+			adm.GET("/statutes", admin.adminListStatutes)
+			adm.POST("/statutes/import", admin.adminImportStatutes)
+			adm.GET("/citations", admin.adminCitations)
+			adm.GET("/legal-flags", admin.adminListFlags)
+			adm.POST("/legal-flags", admin.adminAddFlag)
+			adm.DELETE("/legal-flags/:id", admin.adminClearFlag)
 		}
 	}
 
-	if s.d.Notices != nil && s.d.VisitorTokens != nil {
-		api.GET("/notices", s.getNotices, noStore)
-		api.POST("/notices/consent", s.postConsent, noStore, s.rateLimit())
-		api.POST("/notices/verify", s.verifyNotices, noStore, s.rateLimit())
-		api.DELETE("/notices/consent", s.withdrawNotices, noStore)
-		e.GET("/n/:token", s.openNoticeLink, s.rateLimit())
+	if chat.d.Notices != nil && chat.d.VisitorTokens != nil {
+		api.GET("/notices", chat.getNotices, noStore)
+		api.POST("/notices/consent", chat.postConsent, noStore, s.rateLimit())
+		api.POST("/notices/verify", chat.verifyNotices, noStore, s.rateLimit())
+		api.DELETE("/notices/consent", chat.withdrawNotices, noStore)
+		e.GET("/n/:token", chat.openNoticeLink, s.rateLimit())
 	}
-	e.GET("/kb/:slug", s.articlePage)
-	s.static(e)
+	e.GET("/kb/:slug", pub.articlePage)
+	s.static(e, signedIn)
 	e.RouteNotFound("/*", func(c echo.Context) error { return echo.NewHTTPError(http.StatusNotFound) })
 }
 

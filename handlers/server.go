@@ -2,9 +2,6 @@ package handlers
 
 import (
 	"context"
-	"io/fs"
-	"log/slog"
-	"net"
 	"net/http"
 	"time"
 
@@ -14,7 +11,6 @@ import (
 
 	"github.com/courtdesk/courtdesk/knowledge"
 	"github.com/courtdesk/courtdesk/knowledge/answer"
-	"github.com/courtdesk/courtdesk/markup"
 )
 
 // Asker answers a question; answer.Engine implements it.
@@ -37,67 +33,10 @@ type Limits struct {
 	MaxImportArticles int
 }
 
-// Deps is everything the HTTP layer needs, wired by hand in server/.
-type Deps struct {
-	Log      *slog.Logger
-	Engine   Asker
-	Articles PublishedArticles
-	Render   *markup.Renderer
-	Ready    map[string]func(context.Context) error
-	Metrics  *Metrics
-	// MetricsAccess says who besides loopback may read /metrics.
-	MetricsAccess MetricsAccess
-	Web           fs.FS
-	Limits        Limits
-	// Accounts signs judges and admins in; without it the console routes are not mounted.
-	Accounts Accounts
-	// Reports serves the admin reports; Calendar the working-hours settings.
-	Reports  Reports
-	Calendar CalendarStore
-	// CourtList lets admins maintain the courts and regions.
-	CourtList CourtStore
-	// Queue, Desk and JudgeHub serve the judge console.
-	Queue Queue
-	Desk  Desk
-	// Sources lets admins see and close escalations by their source.
-	Sources  EscalationSources
-	JudgeHub JudgeHub
-	// Library, Users, Passwords and Synonyms serve the admin console.
-	Library   Library
-	Users     Users
-	Passwords Passwords
-	Synonyms  SynonymList
-	// Origins are allowed besides the service's own for state-changing requests.
-	Origins []string
-	// TrustedProxies are the reverse proxies whose X-Forwarded-For header names the client.
-	TrustedProxies []*net.IPNet
-	// HSTS tells browsers to reach the service over https only; set when the public URL is https.
-	HSTS bool
-	// Hub and Courts serve the enterprise chat; without a hub the chat routes are not mounted.
-	Hub    ChatHub
-	Courts CourtLister
-	// Visits and VisitorTokens serve the 法官进企业 requests: the chat page's form and status
-	// cards (with the visitor token) and the consoles' 走访 tab; without them those routes are not
-	// mounted.
-	Visits        Visits
-	VisitorTokens VisitorTokens
-	// AskLog records the questions asked over HTTP for the activity report; nil records nothing.
-	AskLog AskLog
-	// Statutes serves the statute library, the citation report and the legal-basis flags; without
-	// it those routes are not mounted.
-	Statutes Statutes
-	// Retention shows admins the retention period and the last purge; without it the route is
-	// not mounted.
-	Retention RetentionStatus
-	// Notices and NoticeLinks serve the enterprise's SMS and e-mail notices: consent on the chat
-	// page, the signed links, the status in the queue; without them those routes are not mounted.
-	Notices     Notices
-	NoticeLinks NoticeLinks
-}
-
-// Server holds the handlers' dependencies.
-type Server struct {
-	d Deps
+// common is the part every surface shares: the request log, the rate limiter, the origin check,
+// and the service-wide routes (health, metrics, pages).
+type common struct {
+	Common
 }
 
 // New builds the Echo instance with every route and middleware.
@@ -105,7 +44,6 @@ func New(d Deps) *echo.Echo {
 	if d.Limits.MaxBodyBytes <= 0 {
 		d.Limits.MaxBodyBytes = 64 << 10
 	}
-	s := &Server{d: d}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	// Rate limits and the per-address caps key on the client address. Without a trusted proxy in
@@ -143,12 +81,13 @@ func New(d Deps) *echo.Echo {
 			}
 		})
 	}
-	e.Use(s.requestLog, validParams)
-	s.routes(e)
+	c := &common{Common: d.Common}
+	e.Use(c.requestLog, validParams)
+	routes(e, c, d)
 	return e
 }
 
-func (s *Server) requestLog(next echo.HandlerFunc) echo.HandlerFunc {
+func (s *common) requestLog(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		start := time.Now()
 		err := next(c)
@@ -159,7 +98,7 @@ func (s *Server) requestLog(next echo.HandlerFunc) echo.HandlerFunc {
 		if c.Path() == "/healthz" || c.Path() == "/readyz" || c.Path() == "/metrics" {
 			return nil
 		}
-		s.d.Log.Debug("http", "method", c.Request().Method, "path", c.Request().URL.Path, "status", status,
+		s.Log.Debug("http", "method", c.Request().Method, "path", c.Request().URL.Path, "status", status,
 			"dur_ms", time.Since(start).Milliseconds(), "ip", c.RealIP())
 		return nil
 	}
@@ -175,12 +114,12 @@ func noStore(next echo.HandlerFunc) echo.HandlerFunc {
 }
 
 // rateLimit returns a per-IP token bucket limiter, or a pass-through when limits are off.
-func (s *Server) rateLimit() echo.MiddlewareFunc {
-	if s.d.Limits.RateLimit <= 0 {
+func (s *common) rateLimit() echo.MiddlewareFunc {
+	if s.Limits.RateLimit <= 0 {
 		return func(next echo.HandlerFunc) echo.HandlerFunc { return next }
 	}
 	store := middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
-		Rate: rate.Limit(s.d.Limits.RateLimit), Burst: max(s.d.Limits.RateBurst, 1), ExpiresIn: 3 * time.Minute,
+		Rate: rate.Limit(s.Limits.RateLimit), Burst: max(s.Limits.RateBurst, 1), ExpiresIn: 3 * time.Minute,
 	})
 	return middleware.RateLimiterWithConfig(middleware.RateLimiterConfig{
 		Store: store,

@@ -9,15 +9,15 @@ import (
 )
 
 // static serves the embedded pages: the chat at /, the judge console at /judge, the admin console
-// at /admin, and their assets under /static/.
-func (s *Server) static(e *echo.Echo) {
-	if s.d.Web == nil {
+// at /admin, and their assets under /static/. signedIn guards the consoles' pages.
+func (s *common) static(e *echo.Echo, signedIn echo.MiddlewareFunc) {
+	if s.Web == nil {
 		return
 	}
-	assets := http.FileServer(http.FS(s.d.Web))
+	assets := http.FileServer(http.FS(s.Web))
 	page := func(name string) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			b, err := fs.ReadFile(s.d.Web, name)
+			b, err := fs.ReadFile(s.Web, name)
 			if err != nil {
 				return echo.NewHTTPError(http.StatusNotFound)
 			}
@@ -26,8 +26,8 @@ func (s *Server) static(e *echo.Echo) {
 		}
 	}
 	e.GET("/", page("index.html"))
-	e.GET("/judge", s.signedInPage(page("judge.html")))
-	e.GET("/admin", s.signedInPage(page("admin.html")))
+	e.GET("/judge", signedIn(page("judge.html")))
+	e.GET("/admin", signedIn(page("admin.html")))
 	e.GET("/login", page("login.html"))
 	e.GET("/favicon.ico", func(c echo.Context) error { return c.Redirect(http.StatusMovedPermanently, "/static/favicon.svg") })
 	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/", assets)))
@@ -36,11 +36,8 @@ func (s *Server) static(e *echo.Echo) {
 // signedInPage sends a visitor without a valid session to the login page, which returns them here
 // afterwards, instead of loading a console whose first API call can only fail. Whether the account
 // may use the page is the console's business: it shows a clear refusal.
-func (s *Server) signedInPage(serve echo.HandlerFunc) echo.HandlerFunc {
+func (s *authAPI) signedInPage(serve echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if s.d.Accounts == nil {
-			return serve(c)
-		}
 		if ck, err := c.Cookie(SessionCookie); err == nil {
 			if _, _, err := s.d.Accounts.Authenticate(c.Request().Context(), ck.Value); err == nil {
 				return serve(c)

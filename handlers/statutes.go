@@ -11,9 +11,14 @@ import (
 	"github.com/courtdesk/courtdesk/knowledge/store"
 )
 
-// Statutes is the statute library and legal-basis service (library.Citations implements it).
-type Statutes interface {
+// StatuteLookup finds the text of a cited article (library.Citations implements it).
+type StatuteLookup interface {
 	Lookup(ctx context.Context, cite string) (library.StatuteText, error)
+}
+
+// Statutes is the statute library and legal-basis service as admins maintain it
+// (library.Citations implements it).
+type Statutes interface {
 	Documents(ctx context.Context) ([]store.StatuteDocument, error)
 	ImportStatutes(ctx context.Context, files []library.StatuteFile, by string) ([]store.StatuteImport, error)
 	Report(ctx context.Context) (library.CitationReport, error)
@@ -30,7 +35,7 @@ const statuteImportLimit = 32 << 20
 
 // lookupStatute is GET /api/v1/statutes/lookup?cite=《中华人民共和国劳动合同法》第四十七条: the text
 // of one cited article for the chat. Public: statute texts are public law.
-func (s *Server) lookupStatute(c echo.Context) error {
+func (s *publicAPI) lookupStatute(c echo.Context) error {
 	t, err := s.d.Statutes.Lookup(c.Request().Context(), c.QueryParam("cite"))
 	if err != nil {
 		return err
@@ -39,7 +44,7 @@ func (s *Server) lookupStatute(c echo.Context) error {
 }
 
 // adminListStatutes is GET /api/v1/admin/statutes: every imported version.
-func (s *Server) adminListStatutes(c echo.Context) error {
+func (s *adminAPI) adminListStatutes(c echo.Context) error {
 	ds, err := s.d.Statutes.Documents(c.Request().Context())
 	if err != nil {
 		return err
@@ -49,7 +54,7 @@ func (s *Server) adminListStatutes(c echo.Context) error {
 
 // adminImportStatutes is POST /api/v1/admin/statutes/import with {files: [{name, content}]}: all
 // documents or none, every unparsable file listed.
-func (s *Server) adminImportStatutes(c echo.Context) error {
+func (s *adminAPI) adminImportStatutes(c echo.Context) error {
 	var req struct {
 		Files []library.StatuteFile `json:"files"`
 	}
@@ -64,7 +69,7 @@ func (s *Server) adminImportStatutes(c echo.Context) error {
 }
 
 // adminCitations is GET /api/v1/admin/citations: the citation report.
-func (s *Server) adminCitations(c echo.Context) error {
+func (s *adminAPI) adminCitations(c echo.Context) error {
 	rep, err := s.d.Statutes.Report(c.Request().Context())
 	if err != nil {
 		return err
@@ -73,7 +78,7 @@ func (s *Server) adminCitations(c echo.Context) error {
 }
 
 // adminListFlags is GET /api/v1/admin/legal-flags: flags in force with the articles they hit.
-func (s *Server) adminListFlags(c echo.Context) error {
+func (s *adminAPI) adminListFlags(c echo.Context) error {
 	fs, err := s.d.Statutes.Flags(c.Request().Context())
 	if err != nil {
 		return err
@@ -82,7 +87,7 @@ func (s *Server) adminListFlags(c echo.Context) error {
 }
 
 // adminAddFlag is POST /api/v1/admin/legal-flags with {title, article, kind, note}.
-func (s *Server) adminAddFlag(c echo.Context) error {
+func (s *adminAPI) adminAddFlag(c echo.Context) error {
 	var in library.FlagInput
 	if err := decodeJSON(c, 8<<10, &in); err != nil {
 		return err
@@ -95,7 +100,7 @@ func (s *Server) adminAddFlag(c echo.Context) error {
 }
 
 // adminClearFlag is DELETE /api/v1/admin/legal-flags/:id.
-func (s *Server) adminClearFlag(c echo.Context) error {
+func (s *adminAPI) adminClearFlag(c echo.Context) error {
 	id, err := intParam(c, "id")
 	if err != nil {
 		return err

@@ -15,8 +15,9 @@ import (
 )
 
 // Two real `courtdesk serve` processes on one PostgreSQL database behave as one service: what
-// happens on one replica is live on the other, one ticket has one owner, and a replica killed
-// during traffic loses and duplicates nothing and catches up when it comes back.
+// happens on one replica is live on the other, one ticket has one owner, a judge's capacity holds
+// across both, and a replica killed during traffic loses and duplicates nothing and catches up when
+// it comes back.
 func TestTwoReplicas(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and runs two processes")
@@ -91,6 +92,8 @@ func TestTwoReplicas(t *testing.T) {
 			t.Fatalf("claims on A and B: %v, want exactly one 200", codes)
 		}
 	})
+
+	t.Run("ClaimsWithinCapacityAcrossReplicas", func(t *testing.T) { claimsWithinCapacity(t, a, b, admin) })
 
 	t.Run("ArticlePublishedOnAAnswersOnB", func(t *testing.T) {
 		q := "跨境电商平台把我们的网店封号了怎么维权"
