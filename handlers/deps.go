@@ -4,7 +4,7 @@ import (
 	"context"
 	"io/fs"
 	"log/slog"
-	"net"
+	"net/netip"
 
 	"github.com/courtdesk/courtdesk/markup"
 )
@@ -35,7 +35,7 @@ type Common struct {
 	// Origins are allowed besides the service's own for state-changing requests.
 	Origins []string
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For header names the client.
-	TrustedProxies []*net.IPNet
+	TrustedProxies []netip.Prefix
 	// HSTS tells browsers to reach the service over https only; set when the public URL is https.
 	HSTS bool
 }

@@ -19,8 +19,9 @@ type MetricsAccess struct {
 	Allow []netip.Prefix
 }
 
-// ParseAllowList reads addresses (203.0.113.5) and networks (10.0.0.0/8) for MetricsAccess.Allow.
-func ParseAllowList(items []string) ([]netip.Prefix, error) {
+// ParseNetworks reads addresses (203.0.113.5) and networks (10.0.0.0/8), as the metrics allow
+// list and the trusted proxies are written; setting names the variable in the error.
+func ParseNetworks(setting string, items []string) ([]netip.Prefix, error) {
 	var out []netip.Prefix
 	for _, it := range items {
 		it = strings.TrimSpace(it)
@@ -30,14 +31,14 @@ func ParseAllowList(items []string) ([]netip.Prefix, error) {
 		if strings.Contains(it, "/") {
 			p, err := netip.ParsePrefix(it)
 			if err != nil {
-				return nil, fmt.Errorf("metrics allow list: %q: %w", it, err)
+				return nil, fmt.Errorf("%s: %q is not an address or a network such as 10.0.0.0/8: %w", setting, it, err)
 			}
 			out = append(out, p.Masked())
 			continue
 		}
 		a, err := netip.ParseAddr(it)
 		if err != nil {
-			return nil, fmt.Errorf("metrics allow list: %q: %w", it, err)
+			return nil, fmt.Errorf("%s: %q is not an address or a network such as 10.0.0.0/8: %w", setting, it, err)
 		}
 		out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
 	}

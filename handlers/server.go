@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"net"
 	"net/http"
 	"time"
 
@@ -52,8 +53,8 @@ func New(d Deps) *echo.Echo {
 	if len(d.TrustedProxies) > 0 {
 		// Only the configured proxies are believed; echo trusts private ranges by default.
 		opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
-		for _, n := range d.TrustedProxies {
-			opts = append(opts, echo.TrustIPRange(n))
+		for _, p := range d.TrustedProxies {
+			opts = append(opts, echo.TrustIPRange(&net.IPNet{IP: p.Addr().AsSlice(), Mask: net.CIDRMask(p.Bits(), p.Addr().BitLen())}))
 		}
 		e.IPExtractor = echo.ExtractIPFromXFFHeader(opts...)
 	}

@@ -25,7 +25,7 @@ type Config struct {
 	DatabaseURL string   // PostgreSQL DSN when DB is postgres
 	PublicURL   string   // how users reach the service; its origin is allowed for WebSockets
 	Origins     []string // extra allowed WebSocket origins
-	// TrustedProxies are the CIDRs of reverse proxies whose X-Forwarded-For names the client;
+	// TrustedProxies are the addresses or networks of reverse proxies whose X-Forwarded-For names the client;
 	// without them every client behind a proxy shares the proxy's address and its limits.
 	TrustedProxies []string
 	AdminPassword  string        // password for the first admin account, else generated
@@ -211,12 +211,10 @@ func (c *Config) Validate() error {
 	if c.WSMaxFrame < 1024 || c.WSMaxFrame > 1<<20 {
 		errs = append(errs, errors.New("WebSocket max frame must be between 1 KiB and 1 MiB"))
 	}
-	for _, p := range c.TrustedProxies {
-		if _, _, err := net.ParseCIDR(p); err != nil {
-			errs = append(errs, fmt.Errorf("COURTDESK_TRUSTED_PROXIES: %q is not a CIDR such as 10.0.0.0/8", p))
-		}
+	if _, err := handlers.ParseNetworks("COURTDESK_TRUSTED_PROXIES", c.TrustedProxies); err != nil {
+		errs = append(errs, err)
 	}
-	if _, err := handlers.ParseAllowList(c.MetricsAllow); err != nil {
+	if _, err := handlers.ParseNetworks("COURTDESK_METRICS_ALLOW", c.MetricsAllow); err != nil {
 		errs = append(errs, err)
 	}
 	if c.MetricsToken != "" && len(c.MetricsToken) < 16 {
@@ -291,17 +289,6 @@ func (c *Config) AllowedOrigins() []string {
 		}
 	}
 	return append(out, c.Origins...)
-}
-
-// trustedProxies parses the CIDRs Validate accepted.
-func (c *Config) trustedProxies() []*net.IPNet {
-	var out []*net.IPNet
-	for _, p := range c.TrustedProxies {
-		if _, n, err := net.ParseCIDR(p); err == nil {
-			out = append(out, n)
-		}
-	}
-	return out
 }
 
 func splitList(v string) []string {

@@ -39,8 +39,12 @@ func TestTrustedProxyNamesTheClient(t *testing.T) {
 		t.Fatalf("one client behind the proxy escaped its limit: %d", code)
 	}
 	c := DefaultConfig()
-	c.TrustedProxies = []string{"10.0.0.1"}
+	c.TrustedProxies = []string{"10.0.0.1", "10.1.0.0/16"}
+	if err := c.Validate(); err != nil {
+		t.Fatalf("one proxy's address and a network are both accepted: %v", err)
+	}
+	c.TrustedProxies = []string{"10.0.0.0/33"}
 	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "COURTDESK_TRUSTED_PROXIES") {
-		t.Fatalf("a bare address is not a CIDR: %v", err)
+		t.Fatalf("a bad network names its setting: %v", err)
 	}
 }

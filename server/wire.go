@@ -136,7 +136,11 @@ func buildOn(ctx context.Context, cfg *Config, log *slog.Logger, out io.Writer, 
 		return fail(err)
 	}
 	a.chat.escalations.SetSearcher(ix) // a ticket's category is its question's, found by the search
-	metricsAllow, err := handlers.ParseAllowList(cfg.MetricsAllow)
+	metricsAllow, err := handlers.ParseNetworks("COURTDESK_METRICS_ALLOW", cfg.MetricsAllow)
+	if err != nil {
+		return fail(err)
+	}
+	proxies, err := handlers.ParseNetworks("COURTDESK_TRUSTED_PROXIES", cfg.TrustedProxies)
 	if err != nil {
 		return fail(err)
 	}
@@ -159,7 +163,7 @@ func buildOn(ctx context.Context, cfg *Config, log *slog.Logger, out io.Writer, 
 				MaxImportArticles: cfg.MaxImportArticles},
 			Origins: cfg.AllowedOrigins(),
 			// Validate checked every CIDR.
-			TrustedProxies: cfg.trustedProxies(),
+			TrustedProxies: proxies,
 			HSTS:           strings.HasPrefix(strings.ToLower(cfg.PublicURL), "https://"),
 		},
 		Public: handlers.PublicDeps{Engine: engine, Articles: ix, Render: render, AskLog: st, Statutes: citations},
