@@ -35,7 +35,7 @@ var routePolicies = map[string]policy{
 	"GET /healthz": public, "GET /readyz": public, "GET /kb/:slug": public, "GET /favicon.ico": public,
 	// Public to every role, because it goes by network, not by account: this matrix calls from
 	// loopback; TestMetricsRefusedToOtherAddresses covers the address list and the token.
-	"GET /metrics": public,
+	"GET /metrics":     public,
 	"POST /api/v1/ask": public, "GET /api/v1/articles/:slug": public, "GET /api/v1/courts": public,
 	"GET /api/v1/statutes/lookup": public, "POST /api/v1/auth/login": public, "POST /api/v1/auth/logout": public,
 	"GET /api/v1/auth/me": signedIn, "POST /api/v1/auth/password": signedIn,
