@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -32,6 +33,7 @@ var ErrLocked = errors.New("index directory is in use by another process")
 // Index is the search index. All methods are safe for concurrent use.
 type Index struct {
 	dir  string
+	log  *slog.Logger
 	norm *Normalizer
 	syn  *Synonyms
 	lock *os.File
@@ -52,6 +54,10 @@ type Index struct {
 	model      *model
 	trainStats TrainStats
 	generation int // counts matcher trainings
+	// needCal: the model in use has no calibration for the current content (it was trained, or
+	// loaded from a file saved before any calibration), so Open and Rebuild start one.
+	needCal bool
+	matcher matcherSource // how the last Open or Rebuild got its matcher
 
 	noCalibration bool
 
@@ -87,6 +93,10 @@ type OpenStats struct {
 	Reason  string
 	Docs    int
 	Took    time.Duration
+	// MatcherLoaded: the trained matcher was read from the data directory (persist.go) instead
+	// of trained; MatcherReason says why not when it was trained.
+	MatcherLoaded bool
+	MatcherReason string
 }
 
 const (
@@ -110,6 +120,10 @@ type Option func(*Index)
 // cannot spare the CPU. The matcher still learns every change.
 func WithoutCalibration() Option { return func(ix *Index) { ix.noCalibration = true } }
 
+// WithLogger is where the index reports what does not stop it, such as a damaged saved matcher
+// it trains over. Without it those reports are dropped.
+func WithLogger(log *slog.Logger) Option { return func(ix *Index) { ix.log = log } }
+
 // Open opens or builds the index in dir for the given published articles (the store's current
 // state). It takes an exclusive lock on dir: one index directory is owned by one process.
 func Open(dir string, norm *Normalizer, syn *Synonyms, published []knowledge.Article, opts ...Option) (*Index, OpenStats, error) {
@@ -121,7 +135,7 @@ func Open(dir string, norm *Normalizer, syn *Synonyms, published []knowledge.Art
 	if err != nil {
 		return nil, OpenStats{}, err
 	}
-	ix := &Index{dir: dir, norm: norm, syn: syn, lock: lock}
+	ix := &Index{dir: dir, log: slog.New(slog.DiscardHandler), norm: norm, syn: syn, lock: lock}
 	for _, o := range opts {
 		o(ix)
 	}
@@ -131,7 +145,10 @@ func Open(dir string, norm *Normalizer, syn *Synonyms, published []knowledge.Art
 		return nil, stats, err
 	}
 	stats.Took = time.Since(start)
-	ix.recalibrate()
+	stats.MatcherLoaded, stats.MatcherReason = ix.matcher.loaded, ix.matcher.reason
+	if ix.needCal {
+		ix.recalibrate()
+	}
 	return ix, stats, nil
 }
 
@@ -266,9 +283,13 @@ func (ix *Index) build(path string, articles []knowledge.Article) error {
 // Rebuild re-creates the index from articles while searches wait.
 func (ix *Index) Rebuild(articles []knowledge.Article) error {
 	ix.mu.Lock()
-	defer ix.mu.Unlock()
-	defer ix.recalibrate()
-	return ix.build(filepath.Join(ix.dir, bleveDir), articles)
+	err := ix.build(filepath.Join(ix.dir, bleveDir), articles)
+	needCal := ix.needCal
+	ix.mu.Unlock()
+	if needCal {
+		ix.recalibrate()
+	}
+	return err
 }
 
 func (ix *Index) bleveDoc(a knowledge.Article) map[string]any {
@@ -292,7 +313,7 @@ func (ix *Index) loadDocs(articles []knowledge.Article) {
 		}
 	}
 	ix.reweight()
-	ix.train()
+	ix.trainOrLoad()
 }
 
 func (ix *Index) addDoc(a knowledge.Article) {

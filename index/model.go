@@ -133,20 +133,19 @@ type snapshot struct {
 	slugs []string
 	base  [][]string
 	bank  [][]string
+	lex   *lexState // the lexicon every text is expanded by
+	key   modelKey  // names this content in the saved matcher (persist.go)
 }
 
 // snapshot copies the current docs' training texts. The caller holds ix.mu.
 func (ix *Index) snapshot() snapshot {
-	var sn snapshot
-	for s := range ix.docs {
-		sn.slugs = append(sn.slugs, s)
-	}
-	sort.Strings(sn.slugs)
-	for _, s := range sn.slugs {
-		d := ix.docs[s]
+	slugs, docs := sortedDocs(ix.docs)
+	sn := snapshot{slugs: slugs, lex: ix.syn.current()}
+	for _, d := range docs {
 		sn.base = append(sn.base, d.learnBase)
 		sn.bank = append(sn.bank, d.learnBank)
 	}
+	sn.key = contentKey(docs, sn.lex)
 	return sn
 }
 
@@ -154,7 +153,7 @@ func (ix *Index) snapshot() snapshot {
 func (ix *Index) corpus(sn snapshot) corpus {
 	c := corpus{slugs: sn.slugs}
 	text := func(article int, n string) trainingText {
-		return trainingText{article: int32(article), text: n, counts: counts(n, ix.syn.match(n))}
+		return trainingText{article: int32(article), text: n, counts: counts(n, sn.lex.match(n))}
 	}
 	for i, s := range sn.slugs {
 		for _, n := range sn.base[i] {
@@ -188,9 +187,10 @@ func (c *corpus) texts(k int) []trainingText {
 // train builds the matcher from the current docs, keeping the current fusion. Open uses it; a
 // change to one article updates the matcher in place (learn) and leaves the full retraining to
 // the background. The caller holds ix.mu for writing.
-func (ix *Index) train() {
-	start := time.Now()
-	c := ix.corpus(ix.snapshot())
+func (ix *Index) train() { ix.trainFrom(time.Now(), ix.snapshot()) }
+
+func (ix *Index) trainFrom(start time.Time, sn snapshot) {
+	c := ix.corpus(sn)
 	md := &model{m: buildMatcher(c.slugs, c.texts(-1)), f: defaultFusion}
 	if ix.model != nil {
 		md.f = ix.model.f
@@ -275,9 +275,22 @@ func (ix *Index) Calibrate() TrainStats {
 		f = fitFusion(data)
 		st.Calibrated = true
 	}
+	// Encode the full training for the file now, while it is still this goroutine's alone: once
+	// swapped in, learn may change it in place.
+	var file []byte
+	var fileErr error
+	ix.mu.RLock()
+	current := gen == ix.generation && ix.model != nil
+	if current && !st.Calibrated {
+		f = ix.model.f
+	}
+	ix.mu.RUnlock()
+	if current {
+		file, fileErr = encodeModel(sn.key, savedModel{md: &model{m: full.m, f: f}, calibrated: true, stats: st})
+	}
 	ix.mu.Lock()
-	defer ix.mu.Unlock()
 	if ix.model == nil || ix.bi == nil {
+		ix.mu.Unlock()
 		return st
 	}
 	m := ix.model.m
@@ -290,12 +303,19 @@ func (ix *Index) Calibrate() TrainStats {
 		f = ix.model.f
 	}
 	ix.model = &model{m: m, f: f}
+	ix.needCal = st.Stale
 	st.MatcherTook = ix.trainStats.MatcherTook
 	st.Took = time.Since(start)
 	ix.trainStats = st
+	ix.mu.Unlock()
+	// What is saved is exactly what was just installed; a stale result is not saved, and the
+	// file keeps the key of older content, which no start will match.
+	if current && !st.Stale {
+		ix.writeModel(file, fileErr)
+	}
 	// The fold matchers and n-gram tables are garbage now: hand the memory back to the system,
 	// or the process keeps the peak of a calibration (about 80 MB for the seed) as its size.
-	defer debug.FreeOSMemory()
+	debug.FreeOSMemory()
 	return st
 }
 
