@@ -154,14 +154,15 @@ func decodeModel(data []byte, key modelKey) (savedModel, error) {
 	if r.err != nil {
 		return savedModel{}, r.err
 	}
-	if len(data) < len(modelMagic)+len(key)+4 {
+	header := len(data) - len(r.b)
+	if len(r.b) < 4 {
 		return savedModel{}, errTruncated
 	}
 	body, sum := data[:len(data)-4], binary.LittleEndian.Uint32(data[len(data)-4:])
 	if crc32.Checksum(body, crcTable) != sum {
 		return savedModel{}, errors.New("checksum mismatch: truncated or damaged")
 	}
-	r.b = body
+	r.b = body[header:]
 	var s savedModel
 	flags := r.bytes(1)
 	if r.err != nil {
