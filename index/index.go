@@ -75,10 +75,36 @@ type doc struct {
 	text      string     // normalised title, questions, tags, summary and legal basis
 	tokens    tokenSet   // analysed tokens of text
 	phrasings []phrasing // the title and each question
-	blocks    []block    // the body's paragraphs, for the passage that answers
-	// The matcher's training texts, normalised once here rather than on every training.
+	// The matcher's training texts, normalised once rather than on every training.
 	learnBase []string // title, listed questions, tags
-	learnBank []string // question bank
+	// The question bank and the body's paragraphs are normalised on first use (bank, paragraphs):
+	// a start that loads the saved matcher trains nothing, and most articles are never the best
+	// hit whose passage is shown, so normalising them all at start would be most of its cost.
+	bankOnce   sync.Once
+	learnBank  []string
+	blocksOnce sync.Once
+	blocks     []block
+}
+
+// bank returns the normalised question bank.
+func (d *doc) bank(n *Normalizer) []string {
+	d.bankOnce.Do(func() {
+		for _, p := range d.art.Phrasings {
+			d.learnBank = append(d.learnBank, n.Normalize(p))
+		}
+	})
+	return d.learnBank
+}
+
+// paragraphs returns the body's paragraphs, for the passage that answers, normalised.
+func (d *doc) paragraphs(n *Normalizer) []block {
+	d.blocksOnce.Do(func() {
+		d.blocks = blocks(d.art.Body)
+		for i := range d.blocks {
+			d.blocks[i].norm = n.Normalize(d.blocks[i].heading + " " + d.blocks[i].text)
+		}
+	})
+	return d.blocks
 }
 
 // phrasing is one of the article's own wordings of the need it answers.
@@ -331,13 +357,6 @@ func (ix *Index) addDoc(a knowledge.Article) {
 	}
 	for _, id := range d.tokens {
 		ix.df[id]++
-	}
-	for _, p := range a.Phrasings {
-		d.learnBank = append(d.learnBank, ix.norm.Normalize(p))
-	}
-	d.blocks = blocks(a.Body)
-	for i := range d.blocks {
-		d.blocks[i].norm = ix.norm.Normalize(d.blocks[i].heading + " " + d.blocks[i].text)
 	}
 	ix.docs[a.Slug] = d
 	ix.fp ^= docHash(a)

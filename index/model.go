@@ -140,12 +140,17 @@ type snapshot struct {
 // snapshot copies the current docs' training texts. The caller holds ix.mu.
 func (ix *Index) snapshot() snapshot {
 	slugs, docs := sortedDocs(ix.docs)
-	sn := snapshot{slugs: slugs, lex: ix.syn.current()}
+	lex := ix.syn.current()
+	return ix.snapshotOf(slugs, docs, lex, contentKey(docs, lex))
+}
+
+// snapshotOf is snapshot for docs already sorted and keyed.
+func (ix *Index) snapshotOf(slugs []string, docs []*doc, lex *lexState, key modelKey) snapshot {
+	sn := snapshot{slugs: slugs, lex: lex, key: key}
 	for _, d := range docs {
 		sn.base = append(sn.base, d.learnBase)
-		sn.bank = append(sn.bank, d.learnBank)
+		sn.bank = append(sn.bank, d.bank(ix.norm))
 	}
-	sn.key = contentKey(docs, sn.lex)
 	return sn
 }
 
@@ -215,7 +220,7 @@ func (ix *Index) learn(slug string) {
 	m.removeArticle(slug)
 	if d := ix.docs[slug]; d != nil {
 		var texts []trainingText
-		for _, n := range append(append([]string{}, d.learnBase...), d.learnBank...) {
+		for _, n := range append(append([]string{}, d.learnBase...), d.bank(ix.norm)...) {
 			texts = append(texts, trainingText{text: n, counts: counts(n, ix.syn.match(n))})
 		}
 		m.addArticle(slug, texts)

@@ -66,7 +66,7 @@ func plain(s string) string {
 // passage returns the block of d's body that covers most of the question's information, with its
 // heading. The caller holds ix.mu.
 func (ix *Index) passage(norm string, exps []expansion, d *doc) answer.Passage {
-	bs := d.blocks
+	bs := d.paragraphs(ix.norm)
 	if len(bs) == 0 {
 		return answer.Passage{}
 	}

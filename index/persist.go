@@ -79,8 +79,10 @@ func contentKey(docs []*doc, lex *lexState) modelKey {
 func (ix *Index) trainOrLoad() {
 	start := time.Now()
 	removeStaleTemps(ix.dir)
-	sn := ix.snapshot()
-	saved, err := readModel(ix.dir, sn.key)
+	slugs, docs := sortedDocs(ix.docs)
+	lex := ix.syn.current()
+	key := contentKey(docs, lex)
+	saved, err := readModel(ix.dir, key)
 	if err == nil {
 		f, cal := defaultFusion, saved.calibrated && !ix.noCalibration
 		if cal {
@@ -101,6 +103,7 @@ func (ix *Index) trainOrLoad() {
 	if !errors.Is(err, errNoSavedModel) {
 		ix.log.Warn("saved matcher unreadable, training instead", "dir", ix.dir, "err", err)
 	}
+	sn := ix.snapshotOf(slugs, docs, lex, key)
 	ix.trainFrom(start, sn)
 	ix.needCal = true
 	// A training that kept an earlier calibration's fusion (Rebuild) is saved as uncalibrated:
