@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -306,9 +307,14 @@ func (ix *Index) build(path string, articles []knowledge.Article) error {
 	return nil
 }
 
-// Rebuild re-creates the index from articles while searches wait.
+// Rebuild re-creates the index from articles while searches wait. The matcher is retrained too,
+// not read from its file: a rebuild is how an operator recovers from derived data gone wrong.
 func (ix *Index) Rebuild(articles []knowledge.Article) error {
 	ix.mu.Lock()
+	if err := os.Remove(filepath.Join(ix.dir, modelFile)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		ix.mu.Unlock()
+		return err
+	}
 	err := ix.build(filepath.Join(ix.dir, bleveDir), articles)
 	needCal := ix.needCal
 	ix.mu.Unlock()
