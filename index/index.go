@@ -166,6 +166,7 @@ func Open(dir string, norm *Normalizer, syn *Synonyms, published []knowledge.Art
 	for _, o := range opts {
 		o(ix)
 	}
+	removeStaleTemps(dir) // a matcher file a crash left half-written: this process owns dir now
 	stats, err := ix.open(published)
 	if err != nil {
 		lock.Close()

@@ -4,6 +4,7 @@ import (
 	"context"
 	_ "embed"
 	"hash/fnv"
+	"os"
 	"runtime"
 	"runtime/debug"
 	"sort"
@@ -280,10 +281,9 @@ func (ix *Index) Calibrate() TrainStats {
 		f = fitFusion(data)
 		st.Calibrated = true
 	}
-	// Encode the full training for the file now, while it is still this goroutine's alone: once
-	// swapped in, learn may change it in place.
-	var file []byte
-	var fileErr error
+	// Write the full training to a temporary file now, while it is still this goroutine's alone:
+	// once swapped in, learn may change it in place.
+	tmp, fileErr := "", error(nil)
 	ix.mu.RLock()
 	current := gen == ix.generation && ix.model != nil
 	if current && !st.Calibrated {
@@ -291,11 +291,14 @@ func (ix *Index) Calibrate() TrainStats {
 	}
 	ix.mu.RUnlock()
 	if current {
-		file, fileErr = encodeModel(sn.key, savedModel{md: &model{m: full.m, f: f}, calibrated: true, stats: st})
+		tmp, fileErr = writeModelTemp(ix.dir, sn.key, savedModel{md: &model{m: full.m, f: f}, calibrated: true, stats: st})
 	}
 	ix.mu.Lock()
 	if ix.model == nil || ix.bi == nil {
 		ix.mu.Unlock()
+		if tmp != "" {
+			os.Remove(tmp)
+		}
 		return st
 	}
 	m := ix.model.m
@@ -315,8 +318,13 @@ func (ix *Index) Calibrate() TrainStats {
 	ix.mu.Unlock()
 	// What is saved is exactly what was just installed; a stale result is not saved, and the
 	// file keeps the key of older content, which no start will match.
-	if current && !st.Stale {
-		ix.writeModel(file, fileErr)
+	switch {
+	case fileErr != nil:
+		ix.logSaveError(fileErr)
+	case tmp != "" && st.Stale:
+		os.Remove(tmp)
+	case tmp != "":
+		ix.logSaveError(commitModelFile(ix.dir, tmp))
 	}
 	// The fold matchers and n-gram tables are garbage now: hand the memory back to the system,
 	// or the process keeps the peak of a calibration (about 80 MB for the seed) as its size.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"io"
 	"io/fs"
 	"math"
 	"os"
@@ -46,17 +47,18 @@ type savedModel struct {
 	stats      TrainStats
 }
 
-// encodeModel serialises a fully trained model. The caller makes sure nothing changes md.m
-// meanwhile (it is not yet shared, or the index lock is held).
-func encodeModel(key modelKey, s savedModel) ([]byte, error) {
+// encodeModel writes a fully trained model to w, in chunks, so that a large matcher (hundreds of
+// megabytes at 10,000 articles) is never held twice in memory. The caller makes sure nothing
+// changes s.md.m meanwhile (it is not yet shared, or the index lock is held).
+func encodeModel(w io.Writer, key modelKey, s savedModel) error {
 	m := s.md.m
 	if len(m.removed) > 0 {
-		return nil, errors.New("matcher updated in place: only a full training is saved")
+		return errors.New("matcher updated in place: only a full training is saved")
 	}
-	b := make([]byte, 0, 1<<20)
-	b = append(b, modelMagic...)
-	b = binary.AppendUvarint(b, modelVersion)
-	b = append(b, key[:]...)
+	e := &encoder{w: w, b: make([]byte, 0, 2*spillSize)}
+	e.b = append(e.b, modelMagic...)
+	e.b = binary.AppendUvarint(e.b, modelVersion)
+	e.b = append(e.b, key[:]...)
 	var flags byte
 	if s.calibrated {
 		flags |= 1
@@ -64,67 +66,96 @@ func encodeModel(key modelKey, s savedModel) ([]byte, error) {
 	if s.stats.Calibrated {
 		flags |= 2
 	}
-	b = append(b, flags)
+	e.b = append(e.b, flags)
 	for _, n := range []int{s.stats.Articles, s.stats.Phrasings, s.stats.HeldOut, s.stats.Negatives} {
-		b = binary.AppendUvarint(b, uint64(n))
+		e.b = binary.AppendUvarint(e.b, uint64(n))
 	}
 	for _, w := range s.md.f.w {
-		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(w))
+		e.b = binary.LittleEndian.AppendUint64(e.b, math.Float64bits(w))
 	}
 	for _, w := range s.md.f.top {
-		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(w))
+		e.b = binary.LittleEndian.AppendUint64(e.b, math.Float64bits(w))
 	}
-	b = appendStrings(b, m.slugs)
+	e.strings(m.slugs)
 	words := make([]string, len(m.voc.idf))
 	for g, id := range m.voc.ids {
 		words[id] = g
 	}
-	b = appendStrings(b, words)
+	e.strings(words)
 	for _, v := range m.voc.idf {
-		b = binary.LittleEndian.AppendUint32(b, math.Float32bits(v))
+		e.b = binary.LittleEndian.AppendUint32(e.b, math.Float32bits(v))
 	}
-	b = binary.LittleEndian.AppendUint32(b, math.Float32bits(m.maxIDF))
-	b = binary.AppendUvarint(b, uint64(len(m.pOwner)))
+	e.b = binary.LittleEndian.AppendUint32(e.b, math.Float32bits(m.maxIDF))
+	e.b = binary.AppendUvarint(e.b, uint64(len(m.pOwner)))
 	for _, a := range m.pOwner {
-		b = binary.AppendUvarint(b, uint64(a))
+		e.b = binary.AppendUvarint(e.b, uint64(a))
+		e.spill(false)
 	}
-	b = appendPostings(b, m.pPost)
-	b = appendPostings(b, m.cPost)
-	return binary.LittleEndian.AppendUint32(b, crc32.Checksum(b, crcTable)), nil
+	e.postings(m.pPost)
+	e.postings(m.cPost)
+	e.spill(true)
+	if e.err != nil {
+		return e.err
+	}
+	_, err := w.Write(binary.LittleEndian.AppendUint32(nil, e.crc))
+	return err
 }
 
-// appendStrings writes the count, every length, then the bytes in one run, so that a load turns
-// them into strings with one allocation.
-func appendStrings(b []byte, ss []string) []byte {
-	b = binary.AppendUvarint(b, uint64(len(ss)))
-	for _, s := range ss {
-		b = binary.AppendUvarint(b, uint64(len(s)))
-	}
-	for _, s := range ss {
-		b = append(b, s...)
-	}
-	return b
+// spillSize is how much an encoder gathers before it writes.
+const spillSize = 1 << 20
+
+// encoder appends to b and writes it out, with its checksum, once it holds spillSize bytes.
+type encoder struct {
+	w   io.Writer
+	b   []byte
+	crc uint32
+	err error
 }
 
-// appendPostings writes each list's length, then its entries as the delta of the index from the
+func (e *encoder) spill(force bool) {
+	if len(e.b) < spillSize && !force {
+		return
+	}
+	e.crc = crc32.Update(e.crc, crcTable, e.b)
+	if e.err == nil {
+		_, e.err = e.w.Write(e.b)
+	}
+	e.b = e.b[:0]
+}
+
+// strings writes the count, every length, then the bytes in one run, so that a load turns them
+// into strings with one allocation.
+func (e *encoder) strings(ss []string) {
+	e.b = binary.AppendUvarint(e.b, uint64(len(ss)))
+	for _, s := range ss {
+		e.b = binary.AppendUvarint(e.b, uint64(len(s)))
+		e.spill(false)
+	}
+	for _, s := range ss {
+		e.b = append(e.b, s...)
+		e.spill(false)
+	}
+}
+
+// postings writes each list's length, then its entries as the delta of the index from the
 // previous one (small: lists are in index order) and the weight's bits.
-func appendPostings(b []byte, lists [][]posting) []byte {
+func (e *encoder) postings(lists [][]posting) {
 	total := 0
 	for _, l := range lists {
 		total += len(l)
 	}
-	b = binary.AppendUvarint(b, uint64(len(lists)))
-	b = binary.AppendUvarint(b, uint64(total))
+	e.b = binary.AppendUvarint(e.b, uint64(len(lists)))
+	e.b = binary.AppendUvarint(e.b, uint64(total))
 	for _, l := range lists {
-		b = binary.AppendUvarint(b, uint64(len(l)))
+		e.b = binary.AppendUvarint(e.b, uint64(len(l)))
 		prev := int32(0)
 		for _, p := range l {
-			b = binary.AppendVarint(b, int64(p.i-prev))
+			e.b = binary.AppendVarint(e.b, int64(p.i-prev))
 			prev = p.i
-			b = binary.LittleEndian.AppendUint32(b, math.Float32bits(p.w))
+			e.b = binary.LittleEndian.AppendUint32(e.b, math.Float32bits(p.w))
 		}
+		e.spill(false)
 	}
-	return b
 }
 
 // readModel loads the file in dir if it was written for key. A missing file or one for other
@@ -335,21 +366,27 @@ func (r *reader) postings(want, limit int) [][]posting {
 	return lists
 }
 
-// writeModelFile replaces the file in dir by data: written beside it, then renamed, so that a
-// reader sees the old file or the new one. There is no fsync: after a power cut the checksum
-// finds a torn file, and the start trains as if there were none.
-func writeModelFile(dir string, data []byte) error {
+// writeModelTemp writes s beside the file in dir, under a temporary name that commitModelFile
+// then gives it, so that a reader sees the old file or the new one. There is no fsync: after a
+// power cut the checksum finds a torn file, and the start trains as if there were none.
+func writeModelTemp(dir string, key modelKey, s savedModel) (string, error) {
 	f, err := os.CreateTemp(dir, modelFile+".*.tmp")
 	if err != nil {
-		return err
+		return "", fmt.Errorf("save matcher: %w", err)
 	}
-	_, err = f.Write(data)
+	err = encodeModel(f, key, s)
 	err = errors.Join(err, f.Close())
-	if err == nil {
-		err = os.Rename(f.Name(), filepath.Join(dir, modelFile))
-	}
 	if err != nil {
 		os.Remove(f.Name())
+		return "", fmt.Errorf("save matcher: %w", err)
+	}
+	return f.Name(), nil
+}
+
+// commitModelFile makes the temporary file tmp the saved matcher.
+func commitModelFile(dir, tmp string) error {
+	if err := os.Rename(tmp, filepath.Join(dir, modelFile)); err != nil {
+		os.Remove(tmp)
 		return fmt.Errorf("save matcher: %w", err)
 	}
 	return nil

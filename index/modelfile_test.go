@@ -1,6 +1,7 @@
 package index
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"hash/crc32"
@@ -16,10 +17,7 @@ func TestModelFileRoundTrip(t *testing.T) {
 	ix.mu.RUnlock()
 	var key modelKey
 	key[0] = 7
-	data, err := encodeModel(key, savedModel{md: md, calibrated: true, stats: stats})
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := encode(t, key, savedModel{md: md, calibrated: true, stats: stats})
 	got, err := decodeModel(data, key)
 	if err != nil {
 		t.Fatal(err)
@@ -47,10 +45,7 @@ func TestModelFileBadContentFailsCleanly(t *testing.T) {
 	}
 	md := &model{m: buildMatcher([]string{"a", "b"}, texts), f: defaultFusion}
 	var key modelKey
-	data, err := encodeModel(key, savedModel{md: md})
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := encode(t, key, savedModel{md: md})
 	if _, err := decodeModel(data, key); err != nil {
 		t.Fatal(err)
 	}
@@ -64,4 +59,13 @@ func TestModelFileBadContentFailsCleanly(t *testing.T) {
 			_, _ = decodeModel(bad, key) // must return, whatever it returns
 		}
 	}
+}
+
+func encode(t *testing.T, key modelKey, s savedModel) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	if err := encodeModel(&b, key, s); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
 }

@@ -78,7 +78,6 @@ func contentKey(docs []*doc, lex *lexState) modelKey {
 // start. The caller holds ix.mu for writing (or owns ix alone, in Open).
 func (ix *Index) trainOrLoad() {
 	start := time.Now()
-	removeStaleTemps(ix.dir)
 	slugs, docs := sortedDocs(ix.docs)
 	lex := ix.syn.current()
 	key := contentKey(docs, lex)
@@ -119,13 +118,15 @@ type matcherSource struct {
 
 // saveModel writes s under key. Failing to save costs the next start a training, nothing else,
 // so it is logged rather than returned. The caller keeps s.md.m from changing meanwhile.
-func (ix *Index) saveModel(key modelKey, s savedModel) { ix.writeModel(encodeModel(key, s)) }
-
-// writeModel writes an encoded model, logging what fails.
-func (ix *Index) writeModel(data []byte, err error) {
+func (ix *Index) saveModel(key modelKey, s savedModel) {
+	tmp, err := writeModelTemp(ix.dir, key, s)
 	if err == nil {
-		err = writeModelFile(ix.dir, data)
+		err = commitModelFile(ix.dir, tmp)
 	}
+	ix.logSaveError(err)
+}
+
+func (ix *Index) logSaveError(err error) {
 	if err != nil {
 		ix.log.Warn("matcher not saved; the next start trains it", "dir", ix.dir, "err", err)
 	}
