@@ -87,27 +87,6 @@ type doc struct {
 	blocks     []block
 }
 
-// bank returns the normalised question bank.
-func (d *doc) bank(n *Normalizer) []string {
-	d.bankOnce.Do(func() {
-		for _, p := range d.art.Phrasings {
-			d.learnBank = append(d.learnBank, n.Normalize(p))
-		}
-	})
-	return d.learnBank
-}
-
-// paragraphs returns the body's paragraphs, for the passage that answers, normalised.
-func (d *doc) paragraphs(n *Normalizer) []block {
-	d.blocksOnce.Do(func() {
-		d.blocks = blocks(d.art.Body)
-		for i := range d.blocks {
-			d.blocks[i].norm = n.Normalize(d.blocks[i].heading + " " + d.blocks[i].text)
-		}
-	})
-	return d.blocks
-}
-
 // phrasing is one of the article's own wordings of the need it answers.
 type phrasing struct {
 	tokens tokenSet

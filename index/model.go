@@ -155,6 +155,16 @@ func (ix *Index) snapshotOf(slugs []string, docs []*doc, lex *lexState, key mode
 	return sn
 }
 
+// bank returns the normalised question bank.
+func (d *doc) bank(n *Normalizer) []string {
+	d.bankOnce.Do(func() {
+		for _, p := range d.art.Phrasings {
+			d.learnBank = append(d.learnBank, n.Normalize(p))
+		}
+	})
+	return d.learnBank
+}
+
 // corpus computes the n-grams of a snapshot, with the lexicon's expansions.
 func (ix *Index) corpus(sn snapshot) corpus {
 	c := corpus{slugs: sn.slugs}
