@@ -24,6 +24,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
+	"github.com/blevesearch/bleve/v2/mapping"
 
 	"github.com/courtdesk/courtdesk/knowledge"
 )
@@ -67,30 +68,6 @@ type Index struct {
 	calPending bool
 	closed     bool
 	calWG      sync.WaitGroup
-}
-
-// doc is the in-memory view of one published article used to rerank and to compose answers
-// without a database round trip.
-type doc struct {
-	art       knowledge.Article
-	text      string     // normalised title, questions, tags, summary and legal basis
-	tokens    tokenSet   // analysed tokens of text
-	phrasings []phrasing // the title and each question
-	// The matcher's training texts, normalised once rather than on every training.
-	learnBase []string // title, listed questions, tags
-	// The question bank and the body's paragraphs are normalised on first use (bank, paragraphs):
-	// a start that loads the saved matcher trains nothing, and most articles are never the best
-	// hit whose passage is shown, so normalising them all at start would be most of its cost.
-	bankOnce   sync.Once
-	learnBank  []string
-	blocksOnce sync.Once
-	blocks     []block
-}
-
-// phrasing is one of the article's own wordings of the need it answers.
-type phrasing struct {
-	tokens tokenSet
-	weight float64 // sum of the weights of its informative tokens
 }
 
 // OpenStats reports what Open did.
@@ -203,27 +180,52 @@ func (ix *Index) open(published []knowledge.Article) (OpenStats, error) {
 	if bi != nil {
 		bi.Close()
 	}
-	if err := ix.build(path, published); err != nil {
+	im, err := newMapping()
+	if err != nil {
+		return OpenStats{}, err
+	}
+	ix.an = im.AnalyzerNamed(analyzerName)
+	// Nothing is served yet, so the matcher trains (or loads) while Bleve indexes: the two share
+	// nothing but the analyser and the normaliser, both safe for concurrent use, and on two cores
+	// the start takes the longer of the two instead of their sum.
+	trained := make(chan struct{})
+	go func() {
+		defer close(trained)
+		ix.loadDocs(published)
+	}()
+	err = ix.buildBleve(path, published, im)
+	<-trained
+	if err != nil {
 		return OpenStats{}, err
 	}
 	return OpenStats{Rebuilt: true, Reason: reason, Docs: len(published)}, nil
 }
 
-// build writes a fresh index at path from articles, replacing whatever was there.
+// build writes a fresh index at path from articles, replacing whatever was there, and reloads
+// the in-memory docs and matcher from them.
 func (ix *Index) build(path string, articles []knowledge.Article) error {
-	tmp := path + ".new"
-	if err := os.RemoveAll(tmp); err != nil {
-		return err
-	}
 	im, err := newMapping()
 	if err != nil {
+		return err
+	}
+	ix.an = im.AnalyzerNamed(analyzerName)
+	if err := ix.buildBleve(path, articles, im); err != nil {
+		return err
+	}
+	ix.loadDocs(articles)
+	return nil
+}
+
+// buildBleve writes the Bleve index at path from articles with mapping im and opens it as ix.bi.
+func (ix *Index) buildBleve(path string, articles []knowledge.Article, im mapping.IndexMapping) error {
+	tmp := path + ".new"
+	if err := os.RemoveAll(tmp); err != nil {
 		return err
 	}
 	bi, err := bleve.New(tmp, im)
 	if err != nil {
 		return fmt.Errorf("create index: %w", err)
 	}
-	ix.an = bi.Mapping().AnalyzerNamed(analyzerName)
 	b := bi.NewBatch()
 	for _, a := range articles {
 		if a.Status != knowledge.StatusPublished {
@@ -283,7 +285,6 @@ func (ix *Index) build(path string, articles []knowledge.Article) error {
 		return err
 	}
 	ix.bi = bi
-	ix.loadDocs(articles)
 	return nil
 }
 
@@ -312,52 +313,6 @@ func (ix *Index) bleveDoc(a knowledge.Article) map[string]any {
 		fieldBody: ix.norm.Normalize(body),
 		fieldCat:  string(a.Category),
 	}
-}
-
-func (ix *Index) loadDocs(articles []knowledge.Article) {
-	ix.docs = make(map[string]*doc, len(articles))
-	ix.ids = make(map[string]uint32)
-	ix.df, ix.w = nil, nil
-	ix.fp = 0
-	for _, a := range articles {
-		if a.Status == knowledge.StatusPublished {
-			ix.addDoc(a)
-		}
-	}
-	ix.reweight()
-	ix.trainOrLoad()
-}
-
-func (ix *Index) addDoc(a knowledge.Article) {
-	d := &doc{art: a}
-	parts := append([]string{a.Title}, a.Questions...)
-	parts = append(parts, strings.Join(a.Tags, " "), a.Summary, strings.Join(a.LegalBasis, " "))
-	d.text = ix.norm.Normalize(strings.Join(parts, "\n"))
-	d.tokens = ix.internSet(d.text)
-	// learnBase starts with the title and the questions, normalised once for both uses.
-	for _, p := range phrasingsOf(knowledge.Article{Title: a.Title, Questions: a.Questions, Tags: a.Tags}) {
-		d.learnBase = append(d.learnBase, ix.norm.Normalize(p))
-	}
-	for _, n := range d.learnBase[:1+len(a.Questions)] {
-		d.phrasings = append(d.phrasings, phrasing{tokens: ix.internSet(n)})
-	}
-	for _, id := range d.tokens {
-		ix.df[id]++
-	}
-	ix.docs[a.Slug] = d
-	ix.fp ^= docHash(a)
-}
-
-func (ix *Index) removeDoc(slug string) {
-	d, ok := ix.docs[slug]
-	if !ok {
-		return
-	}
-	for _, id := range d.tokens {
-		ix.df[id]--
-	}
-	ix.fp ^= docHash(d.art)
-	delete(ix.docs, slug)
 }
 
 // Upsert indexes a changed article at once; an article that is no longer published is removed.
