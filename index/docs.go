@@ -1,7 +1,6 @@
 package index
 
 import (
-	"runtime"
 	"strings"
 	"sync"
 
@@ -48,18 +47,7 @@ func (ix *Index) loadDocs(articles []knowledge.Article) {
 	// Normalising and analysing are most of adding an article and touch nothing shared: they run
 	// on every core, and the token ids are then given out in the articles' order, as one by one.
 	prepared := make([]preparedDoc, len(published))
-	workers := min(runtime.GOMAXPROCS(0), 1+len(published)/64)
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := w; i < len(published); i += workers {
-				prepared[i] = ix.prepareDoc(published[i])
-			}
-		}()
-	}
-	wg.Wait()
+	parallelFor(len(published), func(i int) { prepared[i] = ix.prepareDoc(published[i]) })
 	for i, a := range published {
 		ix.addPrepared(a, prepared[i])
 	}

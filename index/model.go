@@ -9,6 +9,7 @@ import (
 	"runtime/debug"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 )
@@ -168,9 +169,7 @@ func (d *doc) bank(n *Normalizer) []string {
 // corpus computes the n-grams of a snapshot, with the lexicon's expansions.
 func (ix *Index) corpus(sn snapshot) corpus {
 	c := corpus{slugs: sn.slugs}
-	text := func(article int, n string) trainingText {
-		return trainingText{article: int32(article), text: n, counts: counts(n, sn.lex.match(n))}
-	}
+	text := func(article int, n string) trainingText { return trainingText{article: int32(article), text: n} }
 	for i, s := range sn.slugs {
 		for _, n := range sn.base[i] {
 			c.always = append(c.always, text(i, n))
@@ -181,6 +180,10 @@ func (ix *Index) corpus(sn snapshot) corpus {
 			c.bank = append(c.bank, bankText{trainingText: text(i, n), fold: int(h.Sum32() % folds)})
 		}
 	}
+	// The n-grams of each text are independent of the others': count them on every core.
+	fill := func(t *trainingText) { t.counts = counts(t.text, sn.lex.match(t.text)) }
+	parallelFor(len(c.always), func(i int) { fill(&c.always[i]) })
+	parallelFor(len(c.bank), func(i int) { fill(&c.bank[i].trainingText) })
 	// Spread the sample evenly: every n-th bank phrasing, n chosen from the bank's size.
 	n := step(len(c.bank))
 	for i := range c.bank {
@@ -413,3 +416,25 @@ func (ix *Index) TrainStats() TrainStats {
 
 // step is the stride of the calibration sample through a bank of n phrasings.
 func step(n int) int { return max(1, (n+calibrationSample-1)/calibrationSample) }
+
+// parallelFor calls fn(i) for every i below n, spread over the cores; a short loop runs here.
+func parallelFor(n int, fn func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), 1+n/256)
+	if workers <= 1 {
+		for i := range n {
+			fn(i)
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < n; i += workers {
+				fn(i)
+			}
+		}()
+	}
+	wg.Wait()
+}

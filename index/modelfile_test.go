@@ -69,3 +69,16 @@ func encode(t *testing.T, key modelKey, s savedModel) []byte {
 	}
 	return b.Bytes()
 }
+
+// Training counts and weighs texts on every core; the matcher must still come out the same each
+// time, or a saved one could not stand for a fresh training.
+func TestTrainingIsReproducible(t *testing.T) {
+	ix := SharedSeed(t)
+	ix.mu.RLock()
+	sn := ix.snapshot()
+	ix.mu.RUnlock()
+	c1, c2 := ix.corpus(sn), ix.corpus(sn)
+	if !reflect.DeepEqual(buildMatcher(c1.slugs, c1.texts(-1)), buildMatcher(c2.slugs, c2.texts(-1))) {
+		t.Fatal("two trainings on the same texts differ")
+	}
+}
