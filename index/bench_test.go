@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -139,6 +141,9 @@ func BenchmarkReopen10k(b *testing.B) {
 	}
 	ix, _ := open()
 	ix.Close()
+	if fi, err := os.Stat(filepath.Join(dir, "matcher.bin")); err == nil {
+		b.ReportMetric(float64(fi.Size())/1e6, "matcher-MB")
+	}
 	for b.Loop() {
 		ix, st := open()
 		if st.Rebuilt || !st.MatcherLoaded {
