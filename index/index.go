@@ -10,6 +10,8 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -22,6 +24,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
+	"github.com/blevesearch/bleve/v2/mapping"
 
 	"github.com/courtdesk/courtdesk/knowledge"
 )
@@ -32,6 +35,7 @@ var ErrLocked = errors.New("index directory is in use by another process")
 // Index is the search index. All methods are safe for concurrent use.
 type Index struct {
 	dir  string
+	log  *slog.Logger
 	norm *Normalizer
 	syn  *Synonyms
 	lock *os.File
@@ -52,6 +56,10 @@ type Index struct {
 	model      *model
 	trainStats TrainStats
 	generation int // counts matcher trainings
+	// needCal: the model in use has no calibration for the current content (it was trained, or
+	// loaded from a file saved before any calibration), so Open and Rebuild start one.
+	needCal bool
+	matcher matcherSource // how the last Open or Rebuild got its matcher
 
 	noCalibration bool
 
@@ -62,31 +70,16 @@ type Index struct {
 	calWG      sync.WaitGroup
 }
 
-// doc is the in-memory view of one published article used to rerank and to compose answers
-// without a database round trip.
-type doc struct {
-	art       knowledge.Article
-	text      string     // normalised title, questions, tags, summary and legal basis
-	tokens    tokenSet   // analysed tokens of text
-	phrasings []phrasing // the title and each question
-	blocks    []block    // the body's paragraphs, for the passage that answers
-	// The matcher's training texts, normalised once here rather than on every training.
-	learnBase []string // title, listed questions, tags
-	learnBank []string // question bank
-}
-
-// phrasing is one of the article's own wordings of the need it answers.
-type phrasing struct {
-	tokens tokenSet
-	weight float64 // sum of the weights of its informative tokens
-}
-
 // OpenStats reports what Open did.
 type OpenStats struct {
 	Rebuilt bool
 	Reason  string
 	Docs    int
 	Took    time.Duration
+	// MatcherLoaded: the trained matcher was read from the data directory (persist.go) instead
+	// of trained; MatcherReason says why not when it was trained.
+	MatcherLoaded bool
+	MatcherReason string
 }
 
 const (
@@ -100,6 +93,7 @@ const (
 	highDFThreshold = 0.35 // tokens in more than this share of articles are left out of the Bleve query
 	maxBleveTerms   = 14   // the most informative tokens sent to Bleve
 	bodyTerms       = 6    // of those, how many are also looked up in the long body field
+	overlapArticles = 1000 // from this many articles, Open trains the matcher while Bleve builds
 )
 
 // Option changes how an index works.
@@ -109,6 +103,10 @@ type Option func(*Index)
 // background after start and after every change: for tests of other parts, and for machines that
 // cannot spare the CPU. The matcher still learns every change.
 func WithoutCalibration() Option { return func(ix *Index) { ix.noCalibration = true } }
+
+// WithLogger is where the index reports what does not stop it, such as a damaged saved matcher
+// it trains over. Without it those reports are dropped.
+func WithLogger(log *slog.Logger) Option { return func(ix *Index) { ix.log = log } }
 
 // Open opens or builds the index in dir for the given published articles (the store's current
 // state). It takes an exclusive lock on dir: one index directory is owned by one process.
@@ -121,17 +119,21 @@ func Open(dir string, norm *Normalizer, syn *Synonyms, published []knowledge.Art
 	if err != nil {
 		return nil, OpenStats{}, err
 	}
-	ix := &Index{dir: dir, norm: norm, syn: syn, lock: lock}
+	ix := &Index{dir: dir, log: slog.New(slog.DiscardHandler), norm: norm, syn: syn, lock: lock}
 	for _, o := range opts {
 		o(ix)
 	}
+	removeStaleTemps(dir) // a matcher file a crash left half-written: this process owns dir now
 	stats, err := ix.open(published)
 	if err != nil {
 		lock.Close()
 		return nil, stats, err
 	}
 	stats.Took = time.Since(start)
-	ix.recalibrate()
+	stats.MatcherLoaded, stats.MatcherReason = ix.matcher.loaded, ix.matcher.reason
+	if ix.needCal {
+		ix.recalibrate()
+	}
 	return ix, stats, nil
 }
 
@@ -179,27 +181,58 @@ func (ix *Index) open(published []knowledge.Article) (OpenStats, error) {
 	if bi != nil {
 		bi.Close()
 	}
-	if err := ix.build(path, published); err != nil {
+	im, err := newMapping()
+	if err != nil {
+		return OpenStats{}, err
+	}
+	ix.an = im.AnalyzerNamed(analyzerName)
+	// Nothing is served yet, so at scale the matcher trains (or loads) while Bleve indexes: the two
+	// share nothing but the analyser and the normaliser, both safe for concurrent use, and on two
+	// cores the build takes the longer of the two instead of their sum. A small base gains a few
+	// tenths of a second from it and holds both in memory at once (60–100 MB more at the seed).
+	trained := make(chan struct{})
+	load := func() {
+		defer close(trained)
+		ix.loadDocs(published)
+	}
+	if len(published) >= overlapArticles {
+		go load()
+	} else {
+		load()
+	}
+	err = ix.buildBleve(path, published, im)
+	<-trained
+	if err != nil {
 		return OpenStats{}, err
 	}
 	return OpenStats{Rebuilt: true, Reason: reason, Docs: len(published)}, nil
 }
 
-// build writes a fresh index at path from articles, replacing whatever was there.
+// build writes a fresh index at path from articles, replacing whatever was there, and reloads
+// the in-memory docs and matcher from them.
 func (ix *Index) build(path string, articles []knowledge.Article) error {
-	tmp := path + ".new"
-	if err := os.RemoveAll(tmp); err != nil {
-		return err
-	}
 	im, err := newMapping()
 	if err != nil {
+		return err
+	}
+	ix.an = im.AnalyzerNamed(analyzerName)
+	if err := ix.buildBleve(path, articles, im); err != nil {
+		return err
+	}
+	ix.loadDocs(articles)
+	return nil
+}
+
+// buildBleve writes the Bleve index at path from articles with mapping im and opens it as ix.bi.
+func (ix *Index) buildBleve(path string, articles []knowledge.Article, im mapping.IndexMapping) error {
+	tmp := path + ".new"
+	if err := os.RemoveAll(tmp); err != nil {
 		return err
 	}
 	bi, err := bleve.New(tmp, im)
 	if err != nil {
 		return fmt.Errorf("create index: %w", err)
 	}
-	ix.an = bi.Mapping().AnalyzerNamed(analyzerName)
 	b := bi.NewBatch()
 	for _, a := range articles {
 		if a.Status != knowledge.StatusPublished {
@@ -259,16 +292,24 @@ func (ix *Index) build(path string, articles []knowledge.Article) error {
 		return err
 	}
 	ix.bi = bi
-	ix.loadDocs(articles)
 	return nil
 }
 
-// Rebuild re-creates the index from articles while searches wait.
+// Rebuild re-creates the index from articles while searches wait. The matcher is retrained too,
+// not read from its file: a rebuild is how an operator recovers from derived data gone wrong.
 func (ix *Index) Rebuild(articles []knowledge.Article) error {
 	ix.mu.Lock()
-	defer ix.mu.Unlock()
-	defer ix.recalibrate()
-	return ix.build(filepath.Join(ix.dir, bleveDir), articles)
+	if err := os.Remove(filepath.Join(ix.dir, modelFile)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		ix.mu.Unlock()
+		return err
+	}
+	err := ix.build(filepath.Join(ix.dir, bleveDir), articles)
+	needCal := ix.needCal
+	ix.mu.Unlock()
+	if needCal {
+		ix.recalibrate()
+	}
+	return err
 }
 
 func (ix *Index) bleveDoc(a knowledge.Article) map[string]any {
@@ -279,59 +320,6 @@ func (ix *Index) bleveDoc(a knowledge.Article) map[string]any {
 		fieldBody: ix.norm.Normalize(body),
 		fieldCat:  string(a.Category),
 	}
-}
-
-func (ix *Index) loadDocs(articles []knowledge.Article) {
-	ix.docs = make(map[string]*doc, len(articles))
-	ix.ids = make(map[string]uint32)
-	ix.df, ix.w = nil, nil
-	ix.fp = 0
-	for _, a := range articles {
-		if a.Status == knowledge.StatusPublished {
-			ix.addDoc(a)
-		}
-	}
-	ix.reweight()
-	ix.train()
-}
-
-func (ix *Index) addDoc(a knowledge.Article) {
-	d := &doc{art: a}
-	parts := append([]string{a.Title}, a.Questions...)
-	parts = append(parts, strings.Join(a.Tags, " "), a.Summary, strings.Join(a.LegalBasis, " "))
-	d.text = ix.norm.Normalize(strings.Join(parts, "\n"))
-	d.tokens = ix.internSet(d.text)
-	// learnBase starts with the title and the questions, normalised once for both uses.
-	for _, p := range phrasingsOf(knowledge.Article{Title: a.Title, Questions: a.Questions, Tags: a.Tags}) {
-		d.learnBase = append(d.learnBase, ix.norm.Normalize(p))
-	}
-	for _, n := range d.learnBase[:1+len(a.Questions)] {
-		d.phrasings = append(d.phrasings, phrasing{tokens: ix.internSet(n)})
-	}
-	for _, id := range d.tokens {
-		ix.df[id]++
-	}
-	for _, p := range a.Phrasings {
-		d.learnBank = append(d.learnBank, ix.norm.Normalize(p))
-	}
-	d.blocks = blocks(a.Body)
-	for i := range d.blocks {
-		d.blocks[i].norm = ix.norm.Normalize(d.blocks[i].heading + " " + d.blocks[i].text)
-	}
-	ix.docs[a.Slug] = d
-	ix.fp ^= docHash(a)
-}
-
-func (ix *Index) removeDoc(slug string) {
-	d, ok := ix.docs[slug]
-	if !ok {
-		return
-	}
-	for _, id := range d.tokens {
-		ix.df[id]--
-	}
-	ix.fp ^= docHash(d.art)
-	delete(ix.docs, slug)
 }
 
 // Upsert indexes a changed article at once; an article that is no longer published is removed.

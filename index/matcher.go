@@ -98,8 +98,16 @@ func buildMatcher(slugs []string, texts []trainingText) *matcher {
 	m.cPost = make([][]posting, len(m.voc.idf))
 	m.pOwner = make([]int32, len(texts))
 	centroids := make([]map[int32]float64, len(slugs))
+	// The texts' vectors are computed on every core, a chunk at a time so that they are not all
+	// held at once; the postings are then appended in text order, as one by one.
+	const chunk = 8192
+	vecs := make([]sparse, min(chunk, len(texts)))
 	for i, t := range texts {
-		vec, _ := m.voc.vector(t.counts, m.maxIDF)
+		if i%chunk == 0 {
+			lo := i
+			parallelFor(min(chunk, len(texts)-lo), func(k int) { vecs[k], _ = m.voc.vector(texts[lo+k].counts, m.maxIDF) })
+		}
+		vec := vecs[i%chunk]
 		m.pOwner[i] = t.article
 		c := centroids[t.article]
 		if c == nil {

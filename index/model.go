@@ -4,10 +4,12 @@ import (
 	"context"
 	_ "embed"
 	"hash/fnv"
+	"os"
 	"runtime"
 	"runtime/debug"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 )
@@ -133,29 +135,41 @@ type snapshot struct {
 	slugs []string
 	base  [][]string
 	bank  [][]string
+	lex   *lexState // the lexicon every text is expanded by
+	key   modelKey  // names this content in the saved matcher (persist.go)
 }
 
 // snapshot copies the current docs' training texts. The caller holds ix.mu.
 func (ix *Index) snapshot() snapshot {
-	var sn snapshot
-	for s := range ix.docs {
-		sn.slugs = append(sn.slugs, s)
-	}
-	sort.Strings(sn.slugs)
-	for _, s := range sn.slugs {
-		d := ix.docs[s]
+	slugs, docs := sortedDocs(ix.docs)
+	lex := ix.syn.current()
+	return ix.snapshotOf(slugs, docs, lex, contentKey(docs, lex))
+}
+
+// snapshotOf is snapshot for docs already sorted and keyed.
+func (ix *Index) snapshotOf(slugs []string, docs []*doc, lex *lexState, key modelKey) snapshot {
+	sn := snapshot{slugs: slugs, lex: lex, key: key}
+	for _, d := range docs {
 		sn.base = append(sn.base, d.learnBase)
-		sn.bank = append(sn.bank, d.learnBank)
+		sn.bank = append(sn.bank, d.bank(ix.norm))
 	}
 	return sn
+}
+
+// bank returns the normalised question bank.
+func (d *doc) bank(n *Normalizer) []string {
+	d.bankOnce.Do(func() {
+		for _, p := range d.art.Phrasings {
+			d.learnBank = append(d.learnBank, n.Normalize(p))
+		}
+	})
+	return d.learnBank
 }
 
 // corpus computes the n-grams of a snapshot, with the lexicon's expansions.
 func (ix *Index) corpus(sn snapshot) corpus {
 	c := corpus{slugs: sn.slugs}
-	text := func(article int, n string) trainingText {
-		return trainingText{article: int32(article), text: n, counts: counts(n, ix.syn.match(n))}
-	}
+	text := func(article int, n string) trainingText { return trainingText{article: int32(article), text: n} }
 	for i, s := range sn.slugs {
 		for _, n := range sn.base[i] {
 			c.always = append(c.always, text(i, n))
@@ -166,6 +180,10 @@ func (ix *Index) corpus(sn snapshot) corpus {
 			c.bank = append(c.bank, bankText{trainingText: text(i, n), fold: int(h.Sum32() % folds)})
 		}
 	}
+	// The n-grams of each text are independent of the others': count them on every core.
+	fill := func(t *trainingText) { t.counts = counts(t.text, sn.lex.match(t.text)) }
+	parallelFor(len(c.always), func(i int) { fill(&c.always[i]) })
+	parallelFor(len(c.bank), func(i int) { fill(&c.bank[i].trainingText) })
 	// Spread the sample evenly: every n-th bank phrasing, n chosen from the bank's size.
 	n := step(len(c.bank))
 	for i := range c.bank {
@@ -188,9 +206,10 @@ func (c *corpus) texts(k int) []trainingText {
 // train builds the matcher from the current docs, keeping the current fusion. Open uses it; a
 // change to one article updates the matcher in place (learn) and leaves the full retraining to
 // the background. The caller holds ix.mu for writing.
-func (ix *Index) train() {
-	start := time.Now()
-	c := ix.corpus(ix.snapshot())
+func (ix *Index) train() { ix.trainFrom(time.Now(), ix.snapshot()) }
+
+func (ix *Index) trainFrom(start time.Time, sn snapshot) {
+	c := ix.corpus(sn)
 	md := &model{m: buildMatcher(c.slugs, c.texts(-1)), f: defaultFusion}
 	if ix.model != nil {
 		md.f = ix.model.f
@@ -215,7 +234,7 @@ func (ix *Index) learn(slug string) {
 	m.removeArticle(slug)
 	if d := ix.docs[slug]; d != nil {
 		var texts []trainingText
-		for _, n := range append(append([]string{}, d.learnBase...), d.learnBank...) {
+		for _, n := range append(append([]string{}, d.learnBase...), d.bank(ix.norm)...) {
 			texts = append(texts, trainingText{text: n, counts: counts(n, ix.syn.match(n))})
 		}
 		m.addArticle(slug, texts)
@@ -275,9 +294,24 @@ func (ix *Index) Calibrate() TrainStats {
 		f = fitFusion(data)
 		st.Calibrated = true
 	}
+	// Write the full training to a temporary file now, while it is still this goroutine's alone:
+	// once swapped in, learn may change it in place.
+	tmp, fileErr := "", error(nil)
+	ix.mu.RLock()
+	current := gen == ix.generation && ix.model != nil
+	if current && !st.Calibrated {
+		f = ix.model.f
+	}
+	ix.mu.RUnlock()
+	if current {
+		tmp, fileErr = writeModelTemp(ix.dir, sn.key, savedModel{md: &model{m: full.m, f: f}, calibrated: true, stats: st})
+	}
 	ix.mu.Lock()
-	defer ix.mu.Unlock()
 	if ix.model == nil || ix.bi == nil {
+		ix.mu.Unlock()
+		if tmp != "" {
+			os.Remove(tmp)
+		}
 		return st
 	}
 	m := ix.model.m
@@ -290,12 +324,24 @@ func (ix *Index) Calibrate() TrainStats {
 		f = ix.model.f
 	}
 	ix.model = &model{m: m, f: f}
+	ix.needCal = st.Stale
 	st.MatcherTook = ix.trainStats.MatcherTook
 	st.Took = time.Since(start)
 	ix.trainStats = st
+	ix.mu.Unlock()
+	// What is saved is exactly what was just installed; a stale result is not saved, and the
+	// file keeps the key of older content, which no start will match.
+	switch {
+	case fileErr != nil:
+		ix.logSaveError(fileErr)
+	case tmp != "" && st.Stale:
+		os.Remove(tmp)
+	case tmp != "":
+		ix.logSaveError(commitModelFile(ix.dir, tmp))
+	}
 	// The fold matchers and n-gram tables are garbage now: hand the memory back to the system,
 	// or the process keeps the peak of a calibration (about 80 MB for the seed) as its size.
-	defer debug.FreeOSMemory()
+	debug.FreeOSMemory()
 	return st
 }
 
@@ -370,3 +416,25 @@ func (ix *Index) TrainStats() TrainStats {
 
 // step is the stride of the calibration sample through a bank of n phrasings.
 func step(n int) int { return max(1, (n+calibrationSample-1)/calibrationSample) }
+
+// parallelFor calls fn(i) for every i below n, spread over the cores; a short loop runs here.
+func parallelFor(n int, fn func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), 1+n/256)
+	if workers <= 1 {
+		for i := range n {
+			fn(i)
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < n; i += workers {
+				fn(i)
+			}
+		}()
+	}
+	wg.Wait()
+}

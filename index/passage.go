@@ -63,10 +63,21 @@ func plain(s string) string {
 	return mdMarkRE.ReplaceAllString(s, "")
 }
 
+// paragraphs returns the body's paragraphs, for the passage that answers, normalised.
+func (d *doc) paragraphs(n *Normalizer) []block {
+	d.blocksOnce.Do(func() {
+		d.blocks = blocks(d.art.Body)
+		for i := range d.blocks {
+			d.blocks[i].norm = n.Normalize(d.blocks[i].heading + " " + d.blocks[i].text)
+		}
+	})
+	return d.blocks
+}
+
 // passage returns the block of d's body that covers most of the question's information, with its
 // heading. The caller holds ix.mu.
 func (ix *Index) passage(norm string, exps []expansion, d *doc) answer.Passage {
-	bs := d.blocks
+	bs := d.paragraphs(ix.norm)
 	if len(bs) == 0 {
 		return answer.Passage{}
 	}

@@ -103,8 +103,13 @@ type expansion struct {
 
 // match finds the groups whose source terms occur in text (normalised), longest term first per
 // group, in the order of the groups.
-func (s *Synonyms) match(text string) []expansion {
-	st := s.state.Load()
+func (s *Synonyms) match(text string) []expansion { return s.state.Load().match(text) }
+
+// current is the lexicon in force now. A training holds on to it, so that all its texts are
+// expanded by one list and the saved matcher's key names that list (persist.go).
+func (s *Synonyms) current() *lexState { return s.state.Load() }
+
+func (st *lexState) match(text string) []expansion {
 	if len(st.rules) == 0 {
 		return nil
 	}

@@ -13,10 +13,11 @@ func (s tokenSet) has(id uint32) bool {
 	return i < len(s) && s[i] == id
 }
 
-// internSet analyses normalised text and returns its token ids, adding new tokens to the table.
-func (ix *Index) internSet(text string) tokenSet {
+// intern returns the ids of tokens (ix.tokens of a normalised text), adding new tokens to the
+// table.
+func (ix *Index) intern(tokens []string) tokenSet {
 	var out tokenSet
-	for _, t := range ix.tokens(text) {
+	for _, t := range tokens {
 		id, ok := ix.ids[t]
 		if !ok {
 			id = uint32(len(ix.df))

@@ -109,7 +109,7 @@ func buildOn(ctx context.Context, cfg *Config, log *slog.Logger, out io.Writer, 
 		return fail(err)
 	}
 	syn := index.NewSynonyms(groups)
-	var opts []index.Option
+	opts := []index.Option{index.WithLogger(log)}
 	if !cfg.Calibrate {
 		opts = append(opts, index.WithoutCalibration())
 	}
@@ -121,9 +121,11 @@ func buildOn(ctx context.Context, cfg *Config, log *slog.Logger, out io.Writer, 
 	// From here on every article change updates this index and is announced to the other replicas.
 	a.lib = library.New(st, announcingIndexer{ix: ix, notify: bus.notify})
 	if stats.Rebuilt {
-		log.Info("index built", "docs", stats.Docs, "reason", stats.Reason, "took_ms", stats.Took.Milliseconds())
+		log.Info("index built", "docs", stats.Docs, "reason", stats.Reason, "took_ms", stats.Took.Milliseconds(),
+			"matcher_loaded", stats.MatcherLoaded, "matcher_trained_because", stats.MatcherReason)
 	} else {
-		log.Info("index opened", "docs", stats.Docs, "took_ms", stats.Took.Milliseconds())
+		log.Info("index opened", "docs", stats.Docs, "took_ms", stats.Took.Milliseconds(),
+			"matcher_loaded", stats.MatcherLoaded, "matcher_trained_because", stats.MatcherReason)
 	}
 
 	accounts, err := account.New(st, auth.Bcrypt{Cost: cfg.PasswordCost}, account.DefaultPolicy(), nil)
