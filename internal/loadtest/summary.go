@@ -29,6 +29,7 @@ type Server struct {
 // Summary is the result of a run.
 type Summary struct {
 	URL        string           `json:"url"`
+	Mode       string           `json:"mode"`
 	Conns      int              `json:"conns"`
 	TargetRate float64          `json:"target_rate"`
 	Elapsed    time.Duration    `json:"-"`
@@ -47,7 +48,11 @@ type Summary struct {
 func (s *counters) summary(cfg *Config, elapsed time.Duration) Summary {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	sum := Summary{URL: cfg.URL, Conns: cfg.Conns, TargetRate: cfg.Rate, Elapsed: elapsed,
+	mode := cfg.Mode
+	if mode == "" {
+		mode = ModeWS
+	}
+	sum := Summary{URL: cfg.URL, Mode: mode, Conns: cfg.Conns, TargetRate: cfg.Rate, Elapsed: elapsed,
 		Sent: s.sent.Load(), Answers: s.answers.Load(), Errors: s.errors.Load(),
 		Reconnects: s.reconnects.Load(), Behind: s.behind.Load(), Latency: percentiles(s.all)}
 	if len(s.errCodes) > 0 {
@@ -120,6 +125,7 @@ func scrape(ctx context.Context, base, token string) (Server, error) {
 // Print writes the summary table.
 func (s Summary) Print(w io.Writer) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "mode\t%s\n", s.Mode)
 	fmt.Fprintf(tw, "connections\t%d\n", s.Conns)
 	fmt.Fprintf(tw, "duration\t%.1fs\n", s.Elapsed.Seconds())
 	fmt.Fprintf(tw, "target rate\t%.0f/s\n", s.TargetRate)
