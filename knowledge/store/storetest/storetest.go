@@ -46,6 +46,7 @@ func Run(t *testing.T, open Opener) {
 		"LegalFlags":                testLegalFlags,
 		"CandidatePhrasings":        testCandidates,
 		"Visits":                    testVisits,
+		"HTTPAsksGrouped":           testHTTPAsksGrouped,
 		"Purge":                     testPurge,
 		"ClaimDay":                  testClaimDay,
 		"Outbox":                    testOutbox,
