@@ -22,8 +22,8 @@ type askLog struct {
 	mu      sync.Mutex
 	pending []httpAskRow
 	writing bool
-	lost    int   // records a failed write dropped since the last report of it
-	err     error // that failure, returned once by the next RecordHTTPAsk
+	lost    int           // records a failed write dropped since the last report of it
+	err     error         // that failure, returned once by the next RecordHTTPAsk
 	idle    chan struct{} // closed when the running writer ends
 }
 
