@@ -59,12 +59,15 @@ func (s *Store) GetConversation(ctx context.Context, id string) (conversation.Co
 // answer to the same question.
 func existingMessage(ctx context.Context, t *Tx, m conversation.Message) (conversation.Message, bool, error) {
 	var row *sql.Row
+	// The indexes on client_id and reply_to are partial (non-empty values only): the `<> ''` lets
+	// the planner use them. Without it SQLite walks every message of the conversation, so each
+	// question cost more the longer the conversation was.
 	switch {
 	case m.ClientID != "":
-		row = t.queryRow(ctx, `SELECT `+messageCols+` FROM messages WHERE conversation_id = ? AND client_id = ?`,
+		row = t.queryRow(ctx, `SELECT `+messageCols+` FROM messages WHERE conversation_id = ? AND client_id = ? AND client_id <> ''`,
 			m.ConversationID, m.ClientID)
 	case m.ReplyTo != "":
-		row = t.queryRow(ctx, `SELECT `+messageCols+` FROM messages WHERE conversation_id = ? AND reply_to = ?`,
+		row = t.queryRow(ctx, `SELECT `+messageCols+` FROM messages WHERE conversation_id = ? AND reply_to = ? AND reply_to <> ''`,
 			m.ConversationID, m.ReplyTo)
 	default:
 		return conversation.Message{}, false, nil
@@ -211,7 +214,7 @@ func (s *Store) Messages(ctx context.Context, conversationID string, after int64
 // HasReply implements conversation.Store.
 func (s *Store) HasReply(ctx context.Context, conversationID, clientID string) (bool, error) {
 	var n int
-	err := s.queryRow(ctx, `SELECT COUNT(*) FROM messages WHERE conversation_id = ? AND reply_to = ?`,
+	err := s.queryRow(ctx, `SELECT COUNT(*) FROM messages WHERE conversation_id = ? AND reply_to = ? AND reply_to <> ''`,
 		conversationID, clientID).Scan(&n)
 	return n > 0, err
 }
