@@ -96,6 +96,13 @@ func (t timedStore) AppendMessage(ctx context.Context, msg conversation.Message,
 	return ap, err
 }
 
+func (t timedStore) AppendExchange(ctx context.Context, q, a conversation.Message) (conversation.Exchange, error) {
+	start := time.Now()
+	ex, err := t.Store.AppendExchange(ctx, q, a)
+	t.h.Observe(time.Since(start).Seconds())
+	return ex, err
+}
+
 func (s *Server) metrics(c echo.Context) error {
 	promhttp.HandlerFor(s.d.Metrics.reg, promhttp.HandlerOpts{}).ServeHTTP(c.Response(), c.Request())
 	return nil

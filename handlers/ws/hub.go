@@ -28,6 +28,7 @@ import (
 type Conversations interface {
 	Open(ctx context.Context, token string) (conversation.Opened, error)
 	Post(ctx context.Context, conversationID, clientID, text string) (conversation.Posted, error)
+	Ask(ctx context.Context, conversationID, clientID, text string, ack func(conversation.Posted)) (conversation.Message, error)
 	Answer(ctx context.Context, q conversation.Message) (conversation.Message, error)
 	Choose(ctx context.Context, conversationID, clientID, question, slug string) (conversation.Posted, answer.Result, error)
 	AnswerChoice(ctx context.Context, q conversation.Message, res answer.Result) (conversation.Message, error)

@@ -22,6 +22,10 @@ type Store interface {
 	// ReplyTo) is already stored is not stored again: the stored one comes back with Duplicate set.
 	// With reopen, a resolved conversation returns to bot mode in the same transaction.
 	AppendMessage(ctx context.Context, m Message, reopen bool) (Appended, error)
+	// AppendExchange stores question q (as AppendMessage with reopen) and, in the same
+	// transaction, its answer a when q is new and the bot answers in the mode q found. Answer is
+	// nil when a was not stored.
+	AppendExchange(ctx context.Context, q, a Message) (Exchange, error)
 	// Messages lists messages with Seq > after in order, at most limit of them.
 	Messages(ctx context.Context, conversationID string, after int64, limit int) ([]Message, error)
 	// HasReply reports whether a bot answer to the client message id is stored.

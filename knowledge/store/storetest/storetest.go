@@ -38,6 +38,7 @@ func Run(t *testing.T, open Opener) {
 		"QueueAutoReturn":           testQueueAutoReturnAndOverdue,
 		"Messages":                  testMessages,
 		"ResendIdempotent":          testResendIdempotent,
+		"Exchange":                  testExchange,
 		"ConcurrentSeq":             testConcurrentSeq,
 		"Tickets":                   testTickets,
 		"ConcurrentEscalations":     testConcurrentEscalations,
