@@ -147,7 +147,13 @@ func Run(ctx context.Context, cfg Config) (Summary, error) {
 		sendStart = time.Now()
 	case <-runCtx.Done():
 	}
+	// The server's figures once every connection is open and before any question: the start of
+	// a soak, to compare with the end.
+	var srvStart Server
+	var srvStartErr error
 	if !sendStart.IsZero() {
+		srvStart, srvStartErr = scrape(runCtx, cfg.URL, cfg.MetricsToken)
+		sendStart = time.Now()
 		pace(runCtx, cfg.Rate, sendStart.Add(cfg.Duration), tokens, st)
 	}
 	// Answers still on their way get a short grace, then everything stops.
@@ -168,6 +174,9 @@ func Run(ctx context.Context, cfg Config) (Summary, error) {
 
 	sum := st.summary(&cfg, elapsed)
 	sum.Server, sum.ServerErr = srv, srvErr
+	if srvStartErr == nil && !sendStart.IsZero() {
+		sum.ServerStart = &srvStart
+	}
 	return sum, ctx.Err()
 }
 

@@ -42,7 +42,9 @@ type Summary struct {
 	Rate       float64          `json:"achieved_rate"`
 	Latency    Latency          `json:"-"`
 	Server     Server           `json:"server"`
-	ServerErr  error            `json:"-"`
+	// ServerStart is what /metrics said once the connections were open, before the first question.
+	ServerStart *Server `json:"server_start,omitempty"`
+	ServerErr   error   `json:"-"`
 }
 
 func (s *counters) summary(cfg *Config, elapsed time.Duration) Summary {
@@ -151,8 +153,13 @@ func (s Summary) Print(w io.Writer) {
 	if s.ServerErr != nil {
 		fmt.Fprintf(tw, "server metrics\tunavailable: %v\n", s.ServerErr)
 	} else {
-		fmt.Fprintf(tw, "server RSS\t%.1f MiB\n", s.Server.RSSBytes/(1<<20))
-		fmt.Fprintf(tw, "server goroutines\t%.0f\n", s.Server.Goroutines)
+		if st := s.ServerStart; st != nil {
+			fmt.Fprintf(tw, "server RSS (start → end)\t%.1f → %.1f MiB\n", st.RSSBytes/(1<<20), s.Server.RSSBytes/(1<<20))
+			fmt.Fprintf(tw, "server goroutines (start → end)\t%.0f → %.0f\n", st.Goroutines, s.Server.Goroutines)
+		} else {
+			fmt.Fprintf(tw, "server RSS\t%.1f MiB\n", s.Server.RSSBytes/(1<<20))
+			fmt.Fprintf(tw, "server goroutines\t%.0f\n", s.Server.Goroutines)
+		}
 		fmt.Fprintf(tw, "server chat connections\t%.0f\n", s.Server.Connections)
 	}
 	tw.Flush()
