@@ -152,6 +152,10 @@ func Run(ctx context.Context, cfg Config) (Summary, error) {
 	var srvStart Server
 	var srvStartErr error
 	if !sendStart.IsZero() {
+		// The connections dial on their own goroutines: wait (briefly) for them to be open.
+		for wait := time.Now().Add(10 * time.Second); st.connected.Load() < int64(cfg.Conns) && time.Now().Before(wait) && runCtx.Err() == nil; {
+			time.Sleep(10 * time.Millisecond)
+		}
 		srvStart, srvStartErr = scrape(runCtx, cfg.URL, cfg.MetricsToken)
 		sendStart = time.Now()
 		pace(runCtx, cfg.Rate, sendStart.Add(cfg.Duration), tokens, st)
