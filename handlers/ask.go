@@ -2,7 +2,9 @@ package handlers
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -50,5 +52,12 @@ func (s *publicAPI) ask(c echo.Context) error {
 		}
 	}
 	res.Terms, res.Normalized = nil, "" // explanation is for the admin test console only
-	return c.JSON(http.StatusOK, res)
+	// Encoded whole, then written with its length: an answer is often larger than the server's
+	// response buffer, and without a length it would go out chunked, in several writes.
+	b, err := json.Marshal(res)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set(echo.HeaderContentLength, strconv.Itoa(len(b)))
+	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, b)
 }

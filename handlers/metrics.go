@@ -46,7 +46,7 @@ func NewMetrics(version string, indexDocs func() int) *Metrics {
 			Buckets: []float64{.0005, .001, .002, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
 		}, []string{"channel", "intent"}),
 		msgWrite: prometheus.NewHistogram(prometheus.HistogramOpts{
-			Name: "courtdesk_message_write_duration_seconds", Help: "Time to store one chat message (its transaction).",
+			Name: "courtdesk_message_write_duration_seconds", Help: "Time of one chat message write transaction (a question and its answer are one).",
 			Buckets: []float64{.0002, .0005, .001, .002, .005, .01, .025, .05, .1, .25, 1},
 		}),
 	}
@@ -94,6 +94,13 @@ func (t timedStore) AppendMessage(ctx context.Context, msg conversation.Message,
 	ap, err := t.Store.AppendMessage(ctx, msg, reopen)
 	t.h.Observe(time.Since(start).Seconds())
 	return ap, err
+}
+
+func (t timedStore) AppendExchange(ctx context.Context, q, a conversation.Message) (conversation.Exchange, error) {
+	start := time.Now()
+	ex, err := t.Store.AppendExchange(ctx, q, a)
+	t.h.Observe(time.Since(start).Seconds())
+	return ex, err
 }
 
 func (s *common) metrics(c echo.Context) error {

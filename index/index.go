@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -60,6 +61,8 @@ type Index struct {
 	// loaded from a file saved before any calibration), so Open and Rebuild start one.
 	needCal bool
 	matcher matcherSource // how the last Open or Rebuild got its matcher
+	// version changes after every change that can change an answer (Version).
+	version atomic.Uint64
 
 	noCalibration bool
 
@@ -414,6 +417,11 @@ func (ix *Index) Ready(ctx context.Context) error {
 	_, err := ix.bi.DocCount()
 	return err
 }
+
+// Version changes after every change to the index that can change a search's result: an article
+// indexed or removed, a training or calibration of the matcher, a rebuild, a new lexicon. The answer
+// engine keys its cache on it (answer.Versioned).
+func (ix *Index) Version() uint64 { return ix.version.Load() + ix.syn.Version() }
 
 // Close releases the index and its directory lock.
 func (ix *Index) Close() error {

@@ -79,8 +79,14 @@ func TestLiveUpsertAndArchive(t *testing.T) {
 	a := knowledge.Article{Slug: "ip-platform-store-ban", Title: "跨境电商平台店铺被封号的维权途径", Category: "ip",
 		Kind: knowledge.KindCompliance, Questions: []string{"电商平台把我们店铺封号了怎么办", "店铺被封 平台 维权"},
 		Summary: "平台封店须有规则依据并给予申诉渠道。", Body: "## 常见风险\n封号", Status: knowledge.StatusPublished, Version: 1}
+	// Every change moves Version, on which the answer engine keys its cache.
+	v0 := ix.Version()
 	if err := ix.Upsert(a); err != nil {
 		t.Fatal(err)
+	}
+	v1 := ix.Version()
+	if v1 == v0 {
+		t.Fatal("Version unchanged by a publish")
 	}
 	if got := topSlug(t, ix, q); got != a.Slug {
 		t.Fatalf("after publish: top = %q", got)
@@ -88,6 +94,9 @@ func TestLiveUpsertAndArchive(t *testing.T) {
 	a.Status, a.Version = knowledge.StatusArchived, 2
 	if err := ix.Upsert(a); err != nil {
 		t.Fatal(err)
+	}
+	if ix.Version() == v1 {
+		t.Fatal("Version unchanged by an archive")
 	}
 	if got := topSlug(t, ix, q); got == a.Slug {
 		t.Fatal("archived article is still found")

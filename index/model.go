@@ -218,6 +218,7 @@ func (ix *Index) trainFrom(start time.Time, sn snapshot) {
 	ix.trainStats.Articles, ix.trainStats.Phrasings = len(c.slugs), len(c.always)+len(c.bank)
 	ix.trainStats.MatcherTook = time.Since(start)
 	ix.generation++
+	ix.version.Add(1)
 }
 
 // learn updates the matcher for one changed article at once: its old phrasings are dropped and
@@ -242,6 +243,7 @@ func (ix *Index) learn(slug string) {
 	ix.model = &model{m: m, f: ix.model.f}
 	ix.trainStats.MatcherTook = time.Since(start)
 	ix.generation++
+	ix.version.Add(1)
 }
 
 // Calibrate retrains the matcher from scratch and refits the fusion on cross-validation folds of
@@ -325,6 +327,7 @@ func (ix *Index) Calibrate() TrainStats {
 	}
 	ix.model = &model{m: m, f: f}
 	ix.needCal = st.Stale
+	ix.version.Add(1)
 	st.MatcherTook = ix.trainStats.MatcherTook
 	st.Took = time.Since(start)
 	ix.trainStats = st

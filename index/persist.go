@@ -94,6 +94,7 @@ func (ix *Index) trainOrLoad() {
 		}
 		ix.trainStats.MatcherTook = time.Since(start)
 		ix.generation++
+		ix.version.Add(1)
 		ix.needCal = !cal
 		ix.matcher = matcherSource{loaded: true}
 		return

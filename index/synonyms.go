@@ -14,7 +14,8 @@ import (
 // in our own code: Bleve's synonym sources drop multi-token synonyms and are ignored by in-memory
 // indexes. A new list takes effect on the next search, with no reindex.
 type Synonyms struct {
-	state atomic.Pointer[lexState]
+	state   atomic.Pointer[lexState]
+	version atomic.Uint64 // counts Set calls, after the new state is in place
 }
 
 type lexState struct {
@@ -78,6 +79,15 @@ func (s *Synonyms) Set(groups []knowledge.LexGroup) {
 		}
 	}
 	s.state.Store(st)
+	s.version.Add(1)
+}
+
+// Version changes after every Set; a nil lexicon never changes.
+func (s *Synonyms) Version() uint64 {
+	if s == nil {
+		return 0
+	}
+	return s.version.Load()
 }
 
 func byLength(ts []string) []string {

@@ -62,6 +62,9 @@ type Config struct {
 	// MetricsAllow lists the addresses and networks that may read it without one (loopback always).
 	MetricsToken string
 	MetricsAllow []string
+	// AnswerCache is how many distinct questions' answers the engine keeps (between half of it and
+	// all of it); 0 turns the cache off. An entry is used only while the index is unchanged.
+	AnswerCache int
 	// PprofAddr is a loopback-only listener for net/http/pprof; empty (the default) serves none.
 	PprofAddr string
 	// Notices chooses the SMS and e-mail providers of the enterprise notices (server/notices.go).
@@ -85,6 +88,7 @@ func DefaultConfig() Config {
 		WSConnsPerIP:      20,
 		MaxImportArticles: 2000,
 		Calibrate:         true,
+		AnswerCache:       10000,
 
 		EscalationsPerToken:     3,
 		EscalationTokenWindow:   24 * time.Hour,
@@ -136,6 +140,7 @@ var envVars = []envSpec{
 	{"COURTDESK_PURGE_DAILY", func(c *Config, v string) (err error) { c.PurgeDaily, err = strconv.ParseBool(v); return }},
 	{"COURTDESK_METRICS_TOKEN", str(func(c *Config) *string { return &c.MetricsToken })},
 	{"COURTDESK_METRICS_ALLOW", func(c *Config, v string) error { c.MetricsAllow = splitList(v); return nil }},
+	{"COURTDESK_ANSWER_CACHE", func(c *Config, v string) (err error) { c.AnswerCache, err = strconv.Atoi(v); return }},
 	{"COURTDESK_PPROF_ADDR", str(func(c *Config) *string { return &c.PprofAddr })},
 	{"COURTDESK_MAX_BODY_BYTES", func(c *Config, v string) (err error) { c.MaxBodyBytes, err = strconv.ParseInt(v, 10, 64); return }},
 }
@@ -190,6 +195,9 @@ func (c *Config) Validate() error {
 	}
 	if c.RateLimit < 0 {
 		errs = append(errs, errors.New("rate limit must be 0 (off) or positive"))
+	}
+	if c.AnswerCache < 0 {
+		errs = append(errs, errors.New("answer cache must be 0 (off) or positive"))
 	}
 	if c.RateBurst < 1 {
 		errs = append(errs, errors.New("rate burst must be at least 1"))

@@ -25,10 +25,15 @@ records each round trip from sending "ask" to receiving its "answer". It prints 
 every second and a summary table at the end: p50, p90, p99 and max latency, the achieved rate,
 errors (by code), reconnects, and the server's RSS and goroutines read from its /metrics.
 
+With --mode http it asks through POST /api/v1/ask instead: --conns keep-alive HTTP connections,
+one request at a time each, --rate requests per second over all of them; the round trip is from
+sending the request to reading the whole answer.
+
 It connects only to --url (loopback by default) and stops by itself after --duration.
 
 For a load run, start the server with COURTDESK_RATE_LIMIT=0: the per-connection frame budget and
-the per-address connection cap would otherwise refuse one client opening many connections. Each
+the per-address connection cap would otherwise refuse one client opening many connections, and
+the per-client request budget of POST /api/v1/ask would answer most requests with 429. Each
 connection is one open file on both sides: raise "ulimit -n" above --conns in the shells of the
 tool and of the server (the tool warns when its own limit is too low).
 
@@ -46,7 +51,8 @@ func cmdLoadtest(ctx context.Context, e *env, args []string) error {
 		fs.PrintDefaults()
 	}
 	fs.StringVar(&cfg.URL, "url", "http://127.0.0.1:8080", "base URL of the server; the only address the tool connects to")
-	fs.IntVar(&cfg.Conns, "conns", 50, "chat WebSocket connections")
+	fs.StringVar(&cfg.Mode, "mode", loadtest.ModeWS, "ws: chat over WebSocket; http: POST /api/v1/ask over keep-alive connections")
+	fs.IntVar(&cfg.Conns, "conns", 50, "chat WebSocket connections, or HTTP connections with --mode http")
 	fs.Float64Var(&cfg.Ramp, "ramp", 500, "connections opened per second (0: all at once)")
 	fs.Float64Var(&cfg.Rate, "rate", 100, "questions per second, all connections together")
 	fs.DurationVar(&cfg.Duration, "duration", 10*time.Second, "how long to send questions once every connection is open")
@@ -79,8 +85,8 @@ func cmdLoadtest(ctx context.Context, e *env, args []string) error {
 	if advice := loadtest.FileAdvice(cfg.Conns); advice != "" {
 		fmt.Fprintln(e.stderr, "loadtest: warning:", advice)
 	}
-	fmt.Fprintf(e.stdout, "loadtest: %d connections (%g/s ramp) to %s, %g questions/s for %s, %d distinct questions\n",
-		cfg.Conns, cfg.Ramp, cfg.URL, cfg.Rate, cfg.Duration, len(cfg.Questions))
+	fmt.Fprintf(e.stdout, "loadtest: %s, %d connections (%g/s ramp) to %s, %g questions/s for %s, %d distinct questions\n",
+		cfg.Mode, cfg.Conns, cfg.Ramp, cfg.URL, cfg.Rate, cfg.Duration, len(cfg.Questions))
 	sum, err := loadtest.Run(ctx, cfg)
 	fmt.Fprintln(e.stdout)
 	sum.Print(e.stdout)

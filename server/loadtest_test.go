@@ -50,6 +50,39 @@ func TestLoadtestAgainstRealServer(t *testing.T) {
 	}
 }
 
+// In HTTP mode the tool asks through POST /api/v1/ask on keep-alive connections and reports the
+// same figures: every request answered, none failed.
+func TestLoadtestHTTPMode(t *testing.T) {
+	_, srv := testApp(t, nil)
+	out := filepath.Join(t.TempDir(), "summary.json")
+	code, stdout, stderr := runCLI(t, nil, "loadtest", "--mode", "http", "--url", srv.URL, "--conns", "4", "--ramp", "0",
+		"--rate", "40", "--duration", "1s", "--json", out)
+	if code != 0 {
+		t.Fatalf("loadtest exited %d: %s %s", code, stdout, stderr)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sum struct {
+		Mode                  string
+		Sent, Answers, Errors int64
+		Latency               struct{ P50, P99 float64 } `json:"latency_ms"`
+		Server                struct {
+			Goroutines float64 `json:"goroutines"`
+		}
+	}
+	if err := json.Unmarshal(b, &sum); err != nil {
+		t.Fatalf("--json: %v\n%s", err, b)
+	}
+	if sum.Mode != "http" || sum.Sent == 0 || sum.Answers != sum.Sent || sum.Errors != 0 {
+		t.Fatalf("want every request answered without errors, got %s", b)
+	}
+	if sum.Latency.P50 <= 0 || sum.Latency.P99 < sum.Latency.P50 || sum.Server.Goroutines <= 0 {
+		t.Errorf("latencies or server figures missing: %s", b)
+	}
+}
+
 // Bad flags and a questions file without questions are usage errors, with nothing sent.
 func TestLoadtestRefusesBadInput(t *testing.T) {
 	empty := filepath.Join(t.TempDir(), "q.jsonl")
@@ -60,6 +93,7 @@ func TestLoadtestRefusesBadInput(t *testing.T) {
 		{"loadtest", "--conns", "0"},
 		{"loadtest", "--url", "ftp://127.0.0.1:1"},
 		{"loadtest", "--rate", "0"},
+		{"loadtest", "--mode", "grpc"},
 	} {
 		if code, _, _ := runCLI(t, nil, args...); code != 2 {
 			t.Errorf("%v: exit %d, want 2", args, code)

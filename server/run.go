@@ -41,7 +41,7 @@ func commands() []command {
 		{"purge", "purge [--older-than 180d] [--dry-run] [flags]: delete old conversations, messages and resolved tickets (never open ones); reports keep their figures", cmdPurge},
 		{"statutes", "statutes import DIR | statutes check [flags]: import official statute texts; list citations that do not resolve", cmdStatutes},
 		{"migrate", "migrate [flags]: apply the pending schema migrations and list them (serve also migrates on start)", cmdMigrate},
-		{"loadtest", "loadtest [--url U] [--conns N] [--rate Q] [--duration D] [flags]: drive a running server's chat and report latency percentiles", cmdLoadtest},
+		{"loadtest", "loadtest [--mode ws|http] [--url U] [--conns N] [--rate Q] [--duration D] [flags]: drive a running server's chat or HTTP ask and report latency percentiles", cmdLoadtest},
 		{"version", "version: print the version", cmdVersion},
 	}
 }

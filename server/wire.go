@@ -132,7 +132,7 @@ func buildOn(ctx context.Context, cfg *Config, log *slog.Logger, out io.Writer, 
 	if err != nil {
 		return fail(err)
 	}
-	engine := answer.New(ix, ix, ix, answer.DefaultConfig())
+	engine := answer.New(ix, ix, ix, answer.DefaultConfig()).WithCache(cfg.AnswerCache)
 	metrics := handlers.NewMetrics(version, ix.DocCount)
 	if a.chat, err = buildChat(cfg, log, st, engine, a.lib, metrics, bus); err != nil {
 		return fail(err)

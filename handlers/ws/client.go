@@ -42,7 +42,8 @@ type client struct {
 	hello   chan int64    // hello requests: send the messages after this seq
 	wake    chan struct{} // a flag was set
 	flags   atomic.Uint32
-	waiting atomic.Bool // last status sent was "waiting", so queue events concern it
+	waiting atomic.Bool            // last status sent was "waiting", so queue events concern it
+	asking  atomic.Pointer[string] // client id of the question being stored, until its ack is queued
 
 	done      chan struct{} // closed to end the write pump gracefully
 	closeOnce sync.Once
@@ -203,6 +204,11 @@ func (c *client) sendHello(after, cursor int64, ready bool) (int64, error) {
 		Position: st.Position, Judge: st.Judge, LastSeq: max(st.LastSeq, after), Messages: make([]any, 0, len(ms))}
 	next := after
 	for _, m := range ms {
+		if c.held(m) {
+			// The answer to the question being stored follows its ack, as a frame of its own.
+			c.flags.Or(flagMessages)
+			break
+		}
 		h.Messages = append(h.Messages, messageFrameOf(m))
 		next = m.Seq
 	}
@@ -225,12 +231,23 @@ func (c *client) deliver(cursor int64) (int64, error) {
 	ctx, cancel := c.ctx()
 	defer cancel()
 	if f&flagMessages != 0 {
+	batches:
 		for {
 			ms, err := c.hub.conv.Since(ctx, c.conv, cursor, helloBatch)
 			if err != nil {
 				return cursor, err
 			}
 			for _, m := range ms {
+				if m.ReplyTo != "" {
+					if c.held(m) {
+						// Its ack is not queued yet; doneAsking wakes the pump again.
+						break batches
+					}
+					// An ack queued before the hold ended goes out before the answer.
+					if err := c.flush(); err != nil {
+						return cursor, err
+					}
+				}
 				fr := messageFrameOf(m)
 				if err := c.write(encode(fr)); err != nil {
 					return cursor, err

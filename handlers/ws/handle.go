@@ -79,20 +79,40 @@ func (c *client) ask(id, text string) {
 	ctx, cancel := c.ctx()
 	defer cancel()
 	start := time.Now()
-	p, err := c.hub.conv.Post(ctx, c.conv, id, text)
+	// The question and its answer are stored in one transaction, and the answer may be read by
+	// the write pump (woken by another tab's message) before the ack below is queued: while
+	// asking names this question, the pump holds its answer back (held).
+	c.asking.Store(&id)
+	defer c.doneAsking()
+	m, err := c.hub.conv.Ask(ctx, c.conv, id, text, func(p conversation.Posted) {
+		c.enqueue(ackFrame{Type: "ack", ReplyTo: id, Seq: p.Message.Seq, Mode: p.Message.Mode, Duplicate: p.Duplicate})
+		c.doneAsking()
+	})
+	if m.Answer != nil {
+		c.hub.observeAnswer(m, start)
+	}
 	if errors.Is(err, knowledge.ErrConflict) {
 		c.sendError(id, "conflict", "消息编号已被其他消息使用，请重新发送", nil)
 		return
 	}
 	if err != nil {
 		c.fail(id, err)
-		return
 	}
-	c.ackThenAnswer(id, p, func() error {
-		m, err := c.hub.conv.Answer(ctx, p.Message)
-		c.hub.observeAnswer(m, start)
-		return err
-	})
+}
+
+// doneAsking ends the hold on the current question's answer once its ack is queued, and wakes
+// the write pump for what it held back.
+func (c *client) doneAsking() {
+	if c.asking.Swap(nil) != nil {
+		c.flag(flagMessages)
+	}
+}
+
+// held reports whether m is the answer to the question being asked on this connection, whose
+// ack is not queued yet.
+func (c *client) held(m conversation.Message) bool {
+	id := c.asking.Load()
+	return id != nil && m.ReplyTo != "" && m.ReplyTo == *id
 }
 
 // ackThenAnswer acknowledges a stored question and then, when the bot answers in this mode, runs

@@ -27,8 +27,7 @@ import (
 // Conversations is what the hub needs of conversation.Service.
 type Conversations interface {
 	Open(ctx context.Context, token string) (conversation.Opened, error)
-	Post(ctx context.Context, conversationID, clientID, text string) (conversation.Posted, error)
-	Answer(ctx context.Context, q conversation.Message) (conversation.Message, error)
+	Ask(ctx context.Context, conversationID, clientID, text string, ack func(conversation.Posted)) (conversation.Message, error)
 	Choose(ctx context.Context, conversationID, clientID, question, slug string) (conversation.Posted, answer.Result, error)
 	AnswerChoice(ctx context.Context, q conversation.Message, res answer.Result) (conversation.Message, error)
 	Feedback(ctx context.Context, conversationID string, seq int64, helpful bool) error

@@ -1,6 +1,7 @@
 // Package loadtest drives a running CourtDesk server through its public interfaces (the chat
-// WebSocket, /metrics) and reports what users would feel: the round trip from sending `ask` to
-// receiving its `answer`. It connects only to the address it is given and stops by itself.
+// WebSocket or POST /api/v1/ask, and /metrics) and reports what users would feel: the round trip
+// from sending a question to receiving its answer. It connects only to the address it is given and
+// stops by itself.
 package loadtest
 
 import (
@@ -19,7 +20,10 @@ import (
 type Config struct {
 	// URL is the server's base URL (http or https); the chat socket is URL + /ws/chat.
 	URL string
-	// Conns is the number of chat connections; Ramp is how many open per second (0: all at once).
+	// Mode is ModeWS (the chat socket; "" means it) or ModeHTTP (POST /api/v1/ask).
+	Mode string
+	// Conns is the number of chat connections, or of HTTP keep-alive connections (one request at
+	// a time each); Ramp is how many open per second (0: all at once).
 	Conns int
 	Ramp  float64
 	// Rate is questions per second over all connections together. A connection asks only when its
@@ -42,6 +46,8 @@ func (c *Config) Validate() error {
 	switch {
 	case err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https"):
 		return fmt.Errorf("url %q: need http://host:port or https://host:port", c.URL)
+	case c.Mode != "" && c.Mode != ModeWS && c.Mode != ModeHTTP:
+		return fmt.Errorf("mode %q: need %s or %s", c.Mode, ModeWS, ModeHTTP)
 	case c.Conns < 1:
 		return errors.New("conns must be at least 1")
 	case c.Ramp < 0:
@@ -106,6 +112,12 @@ func Run(ctx context.Context, cfg Config) (Summary, error) {
 	// tokens hands each question to one idle connection. Its buffer is a tenth of a second of
 	// questions, so a question waits at most that long for a connection before it counts as behind.
 	tokens := make(chan struct{}, max(1, int(cfg.Rate/10)))
+	worker := func(ctx context.Context, i int) { newConn(i, &cfg, st).run(ctx, tokens) }
+	if cfg.Mode == ModeHTTP {
+		a := newHTTPAsker(&cfg)
+		defer a.close()
+		worker = func(ctx context.Context, i int) { a.worker(ctx, i, tokens, st) }
+	}
 	start := time.Now()
 	var wg sync.WaitGroup
 	rampDone := make(chan struct{})
@@ -121,7 +133,7 @@ func Run(ctx context.Context, cfg Config) (Summary, error) {
 			wg.Add(1)
 			go func(i int) {
 				defer wg.Done()
-				newConn(i, &cfg, st).run(runCtx, tokens)
+				worker(runCtx, i)
 			}(i)
 		}
 	}()
@@ -135,7 +147,17 @@ func Run(ctx context.Context, cfg Config) (Summary, error) {
 		sendStart = time.Now()
 	case <-runCtx.Done():
 	}
+	// The server's figures once every connection is open and before any question: the start of
+	// a soak, to compare with the end.
+	var srvStart Server
+	var srvStartErr error
 	if !sendStart.IsZero() {
+		// The connections dial on their own goroutines: wait (briefly) for them to be open.
+		for wait := time.Now().Add(10 * time.Second); st.connected.Load() < int64(cfg.Conns) && time.Now().Before(wait) && runCtx.Err() == nil; {
+			time.Sleep(10 * time.Millisecond)
+		}
+		srvStart, srvStartErr = scrape(runCtx, cfg.URL, cfg.MetricsToken)
+		sendStart = time.Now()
 		pace(runCtx, cfg.Rate, sendStart.Add(cfg.Duration), tokens, st)
 	}
 	// Answers still on their way get a short grace, then everything stops.
@@ -156,6 +178,9 @@ func Run(ctx context.Context, cfg Config) (Summary, error) {
 
 	sum := st.summary(&cfg, elapsed)
 	sum.Server, sum.ServerErr = srv, srvErr
+	if srvStartErr == nil && !sendStart.IsZero() {
+		sum.ServerStart = &srvStart
+	}
 	return sum, ctx.Err()
 }
 

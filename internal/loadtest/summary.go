@@ -29,6 +29,7 @@ type Server struct {
 // Summary is the result of a run.
 type Summary struct {
 	URL        string           `json:"url"`
+	Mode       string           `json:"mode"`
 	Conns      int              `json:"conns"`
 	TargetRate float64          `json:"target_rate"`
 	Elapsed    time.Duration    `json:"-"`
@@ -41,13 +42,19 @@ type Summary struct {
 	Rate       float64          `json:"achieved_rate"`
 	Latency    Latency          `json:"-"`
 	Server     Server           `json:"server"`
-	ServerErr  error            `json:"-"`
+	// ServerStart is what /metrics said once the connections were open, before the first question.
+	ServerStart *Server `json:"server_start,omitempty"`
+	ServerErr   error   `json:"-"`
 }
 
 func (s *counters) summary(cfg *Config, elapsed time.Duration) Summary {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	sum := Summary{URL: cfg.URL, Conns: cfg.Conns, TargetRate: cfg.Rate, Elapsed: elapsed,
+	mode := cfg.Mode
+	if mode == "" {
+		mode = ModeWS
+	}
+	sum := Summary{URL: cfg.URL, Mode: mode, Conns: cfg.Conns, TargetRate: cfg.Rate, Elapsed: elapsed,
 		Sent: s.sent.Load(), Answers: s.answers.Load(), Errors: s.errors.Load(),
 		Reconnects: s.reconnects.Load(), Behind: s.behind.Load(), Latency: percentiles(s.all)}
 	if len(s.errCodes) > 0 {
@@ -120,6 +127,7 @@ func scrape(ctx context.Context, base, token string) (Server, error) {
 // Print writes the summary table.
 func (s Summary) Print(w io.Writer) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "mode\t%s\n", s.Mode)
 	fmt.Fprintf(tw, "connections\t%d\n", s.Conns)
 	fmt.Fprintf(tw, "duration\t%.1fs\n", s.Elapsed.Seconds())
 	fmt.Fprintf(tw, "target rate\t%.0f/s\n", s.TargetRate)
@@ -145,8 +153,13 @@ func (s Summary) Print(w io.Writer) {
 	if s.ServerErr != nil {
 		fmt.Fprintf(tw, "server metrics\tunavailable: %v\n", s.ServerErr)
 	} else {
-		fmt.Fprintf(tw, "server RSS\t%.1f MiB\n", s.Server.RSSBytes/(1<<20))
-		fmt.Fprintf(tw, "server goroutines\t%.0f\n", s.Server.Goroutines)
+		if st := s.ServerStart; st != nil {
+			fmt.Fprintf(tw, "server RSS (start → end)\t%.1f → %.1f MiB\n", st.RSSBytes/(1<<20), s.Server.RSSBytes/(1<<20))
+			fmt.Fprintf(tw, "server goroutines (start → end)\t%.0f → %.0f\n", st.Goroutines, s.Server.Goroutines)
+		} else {
+			fmt.Fprintf(tw, "server RSS\t%.1f MiB\n", s.Server.RSSBytes/(1<<20))
+			fmt.Fprintf(tw, "server goroutines\t%.0f\n", s.Server.Goroutines)
+		}
 		fmt.Fprintf(tw, "server chat connections\t%.0f\n", s.Server.Connections)
 	}
 	tw.Flush()

@@ -123,6 +123,7 @@ type Engine struct {
 	norm     Normalizer
 	articles Articles
 	cfg      Config
+	cache    *cache // nil: no cache (WithCache)
 }
 
 // New builds an engine.

@@ -1,7 +1,5 @@
 package answer
 
-import "context"
-
 // Offer is an action the chat page offers beside an answer.
 type Offer string
 
@@ -22,13 +20,3 @@ var visitRE = re(`法官进(企业|园区|商会|工厂|公司)|` +
 
 // WantsVisit reports whether a normalised question asks to book judges for a visit or talk.
 func WantsVisit(norm string) bool { return visitRE.MatchString(norm) }
-
-// Ask answers a question. A question about booking a visit gets the visit form offered with
-// its answer.
-func (e *Engine) Ask(ctx context.Context, question string) (Result, error) {
-	res, err := e.ask(ctx, question)
-	if err == nil && WantsVisit(res.Normalized) {
-		res.Offer = OfferVisit
-	}
-	return res, err
-}

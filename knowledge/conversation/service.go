@@ -22,6 +22,10 @@ type Store interface {
 	// ReplyTo) is already stored is not stored again: the stored one comes back with Duplicate set.
 	// With reopen, a resolved conversation returns to bot mode in the same transaction.
 	AppendMessage(ctx context.Context, m Message, reopen bool) (Appended, error)
+	// AppendExchange stores question q (as AppendMessage with reopen) and, in the same
+	// transaction, its answer a when q is new and the bot answers in the mode q found. Answer is
+	// nil when a was not stored.
+	AppendExchange(ctx context.Context, q, a Message) (Exchange, error)
 	// Messages lists messages with Seq > after in order, at most limit of them.
 	Messages(ctx context.Context, conversationID string, after int64, limit int) ([]Message, error)
 	// HasReply reports whether a bot answer to the client message id is stored.
@@ -159,8 +163,7 @@ type Posted struct {
 }
 
 // Post stores an enterprise message. It is idempotent on clientID: a resend returns the stored
-// message. The caller acknowledges the returned sequence number and then calls Answer when
-// NeedsAnswer is set, so that the acknowledgement never waits for the engine.
+// message. NeedsAnswer tells the caller that the bot owes an answer (Ask and Choose use it).
 func (s *Service) Post(ctx context.Context, conversationID, clientID, text string) (Posted, error) {
 	if err := ValidateClientID(clientID); err != nil {
 		return Posted{}, err
@@ -194,16 +197,6 @@ func (s *Service) Post(ctx context.Context, conversationID, clientID, text strin
 		}
 	}
 	return p, nil
-}
-
-// Answer runs the engine on a posted question and stores the answer. Storing is idempotent on the
-// question's client id, so two replicas racing on one resend still store a single answer.
-func (s *Service) Answer(ctx context.Context, q Message) (Message, error) {
-	res, err := s.asker.Ask(ctx, q.Text)
-	if err != nil {
-		return Message{}, fmt.Errorf("answer: %w", err)
-	}
-	return s.store(ctx, q, res)
 }
 
 // Choose answers a clarification: the user picked slug among the options offered for question.

@@ -59,12 +59,15 @@ func (s *Store) GetConversation(ctx context.Context, id string) (conversation.Co
 // answer to the same question.
 func existingMessage(ctx context.Context, t *Tx, m conversation.Message) (conversation.Message, bool, error) {
 	var row *sql.Row
+	// The indexes on client_id and reply_to are partial (non-empty values only): the `<> ''` lets
+	// the planner use them. Without it SQLite walks every message of the conversation, so each
+	// question cost more the longer the conversation was.
 	switch {
 	case m.ClientID != "":
-		row = t.queryRow(ctx, `SELECT `+messageCols+` FROM messages WHERE conversation_id = ? AND client_id = ?`,
+		row = t.queryRow(ctx, `SELECT `+messageCols+` FROM messages WHERE conversation_id = ? AND client_id = ? AND client_id <> ''`,
 			m.ConversationID, m.ClientID)
 	case m.ReplyTo != "":
-		row = t.queryRow(ctx, `SELECT `+messageCols+` FROM messages WHERE conversation_id = ? AND reply_to = ?`,
+		row = t.queryRow(ctx, `SELECT `+messageCols+` FROM messages WHERE conversation_id = ? AND reply_to = ? AND reply_to <> ''`,
 			m.ConversationID, m.ReplyTo)
 	default:
 		return conversation.Message{}, false, nil
@@ -117,53 +120,9 @@ func insertMessage(ctx context.Context, t *Tx, m conversation.Message, now int64
 func (s *Store) AppendMessage(ctx context.Context, m conversation.Message, reopen bool) (conversation.Appended, error) {
 	var out conversation.Appended
 	err := s.tx(ctx, func(t *Tx) error {
-		out = conversation.Appended{}
-		if got, ok, err := existingMessage(ctx, t, m); err != nil || ok {
-			out.Message, out.Duplicate = got, ok
-			return err
-		}
-		now := s.millis()
-		if m.Kind == conversation.KindEnterprise || m.VisitID != 0 {
-			// Conversations are created by their first message, not by a page view; a visit
-			// request may be the first thing a visitor does.
-			if err := s.ensureConversation(ctx, t, m.ConversationID, now); err != nil {
-				return err
-			}
-		}
-		if reopen {
-			res, err := t.exec(ctx, `UPDATE conversations SET mode = ?, ticket_id = 0, updated_at = ?
-				WHERE id = ? AND mode = ?`, conversation.ModeBot, now, m.ConversationID, conversation.ModeResolved)
-			if err != nil {
-				return err
-			}
-			n, _ := res.RowsAffected()
-			out.Reopened = n == 1
-		}
-		seq, mode, err := nextSeq(ctx, t, m.ConversationID, now)
-		if err != nil {
-			return err
-		}
-		if m.Kind == conversation.KindEnterprise && mode == conversation.ModeWithJudge {
-			if err := followUp(ctx, t, m.ConversationID, now); err != nil {
-				return err
-			}
-		}
-		m.Seq, m.Mode, m.CreatedAt = seq, mode, fromMillis(now)
-		if err := insertMessage(ctx, t, m, now); err != nil {
-			return err
-		}
-		out.Message = m
-		if mode == conversation.ModeWaiting || mode == conversation.ModeWithJudge {
-			// The judges told of this message are those who may see the conversation's ticket.
-			var owner sql.NullInt64
-			err := t.queryRow(ctx, `SELECT t.court_code, t.claimed_by FROM conversations c JOIN tickets t ON t.id = c.ticket_id
-				WHERE c.id = ?`, m.ConversationID).Scan(&out.Court, &owner)
-			if err != nil && !errors.Is(err, sql.ErrNoRows) {
-				return err
-			}
-			out.Owner = owner.Int64
-		}
-		return nil
+		var err error
+		out, err = s.appendIn(ctx, t, m, reopen)
+		return err
 	})
 	if err != nil && s.d.IsUniqueViolation(err) {
 		// A concurrent writer stored the same client id first (two replicas handling one resend);
@@ -171,6 +130,85 @@ func (s *Store) AppendMessage(ctx context.Context, m conversation.Message, reope
 		return s.findDuplicate(ctx, m)
 	}
 	return out, err
+}
+
+// AppendExchange implements conversation.Store: the question as AppendMessage with reopen, then,
+// in the same transaction, the answer when the question is new and the bot answers in the mode
+// the question found.
+func (s *Store) AppendExchange(ctx context.Context, q, a conversation.Message) (conversation.Exchange, error) {
+	var out conversation.Exchange
+	err := s.tx(ctx, func(t *Tx) error {
+		out = conversation.Exchange{}
+		var err error
+		if out.Question, err = s.appendIn(ctx, t, q, true); err != nil || out.Question.Duplicate ||
+			!out.Question.Message.Mode.BotAnswers() {
+			return err
+		}
+		ans, err := s.appendIn(ctx, t, a, false)
+		if err != nil {
+			return err
+		}
+		out.Answer = &ans
+		return nil
+	})
+	if err != nil && s.d.IsUniqueViolation(err) {
+		// A concurrent writer stored the question first: report it as a resend, without the
+		// answer, as AppendMessage would.
+		ap, err := s.findDuplicate(ctx, q)
+		return conversation.Exchange{Question: ap}, err
+	}
+	return out, err
+}
+
+// appendIn stores m with the conversation's next sequence number inside t (AppendMessage).
+func (s *Store) appendIn(ctx context.Context, t *Tx, m conversation.Message, reopen bool) (conversation.Appended, error) {
+	var out conversation.Appended
+	if got, ok, err := existingMessage(ctx, t, m); err != nil || ok {
+		out.Message, out.Duplicate = got, ok
+		return out, err
+	}
+	now := s.millis()
+	if m.Kind == conversation.KindEnterprise || m.VisitID != 0 {
+		// Conversations are created by their first message, not by a page view; a visit
+		// request may be the first thing a visitor does.
+		if err := s.ensureConversation(ctx, t, m.ConversationID, now); err != nil {
+			return out, err
+		}
+	}
+	if reopen {
+		res, err := t.exec(ctx, `UPDATE conversations SET mode = ?, ticket_id = 0, updated_at = ?
+			WHERE id = ? AND mode = ?`, conversation.ModeBot, now, m.ConversationID, conversation.ModeResolved)
+		if err != nil {
+			return out, err
+		}
+		n, _ := res.RowsAffected()
+		out.Reopened = n == 1
+	}
+	seq, mode, err := nextSeq(ctx, t, m.ConversationID, now)
+	if err != nil {
+		return out, err
+	}
+	if m.Kind == conversation.KindEnterprise && mode == conversation.ModeWithJudge {
+		if err := followUp(ctx, t, m.ConversationID, now); err != nil {
+			return out, err
+		}
+	}
+	m.Seq, m.Mode, m.CreatedAt = seq, mode, fromMillis(now)
+	if err := insertMessage(ctx, t, m, now); err != nil {
+		return out, err
+	}
+	out.Message = m
+	if mode == conversation.ModeWaiting || mode == conversation.ModeWithJudge {
+		// The judges told of this message are those who may see the conversation's ticket.
+		var owner sql.NullInt64
+		err := t.queryRow(ctx, `SELECT t.court_code, t.claimed_by FROM conversations c JOIN tickets t ON t.id = c.ticket_id
+			WHERE c.id = ?`, m.ConversationID).Scan(&out.Court, &owner)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return out, err
+		}
+		out.Owner = owner.Int64
+	}
+	return out, nil
 }
 
 func (s *Store) findDuplicate(ctx context.Context, m conversation.Message) (conversation.Appended, error) {
@@ -211,7 +249,7 @@ func (s *Store) Messages(ctx context.Context, conversationID string, after int64
 // HasReply implements conversation.Store.
 func (s *Store) HasReply(ctx context.Context, conversationID, clientID string) (bool, error) {
 	var n int
-	err := s.queryRow(ctx, `SELECT COUNT(*) FROM messages WHERE conversation_id = ? AND reply_to = ?`,
+	err := s.queryRow(ctx, `SELECT COUNT(*) FROM messages WHERE conversation_id = ? AND reply_to = ? AND reply_to <> ''`,
 		conversationID, clientID).Scan(&n)
 	return n > 0, err
 }

@@ -117,6 +117,7 @@ func scanTicketRow(sc scanner) (report.TicketRow, error) {
 
 // HTTPAsksBetween implements report.Source: the questions answered through POST /api/v1/ask.
 func (s *Store) HTTPAsksBetween(ctx context.Context, from, to time.Time) ([]report.Answered, error) {
+	s.flushAsks()
 	rows, err := s.query(ctx, `SELECT at, intent, reason, category FROM http_asks WHERE at >= ? AND at < ? ORDER BY id`,
 		from.UnixMilli(), to.UnixMilli())
 	return collect(rows, err, func(sc scanner) (report.Answered, error) {

@@ -50,6 +50,8 @@ type Store struct {
 	// newer of the two.
 	writeFailed atomic.Int64
 	probedOK    atomic.Int64
+
+	asks askLog // group commit of the HTTP ask records (groupcommit.go)
 }
 
 // Open connects through d and applies pending migrations.
@@ -82,6 +84,7 @@ func (s *Store) Ping(ctx context.Context) error { return s.r.PingContext(ctx) }
 
 // Close releases the connections.
 func (s *Store) Close() error {
+	s.flushAsks()
 	err := s.w.Close()
 	if s.r != s.w {
 		err = errors.Join(err, s.r.Close())

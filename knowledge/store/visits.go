@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/courtdesk/courtdesk/knowledge"
-	"github.com/courtdesk/courtdesk/knowledge/answer"
 	"github.com/courtdesk/courtdesk/knowledge/notice"
 	"github.com/courtdesk/courtdesk/knowledge/visit"
 )
@@ -180,15 +179,3 @@ func (s *Store) ListVisits(ctx context.Context, f visit.Filter) ([]visit.Visit, 
 }
 
 var cst = time.FixedZone("CST", 8*3600)
-
-// RecordHTTPAsk keeps one line per question answered through POST /api/v1/ask, which has no
-// conversation to store it in, so that the activity report counts it.
-func (s *Store) RecordHTTPAsk(ctx context.Context, res answer.Result) error {
-	cat := ""
-	if len(res.Sources) > 0 {
-		cat = string(res.Sources[0].Category)
-	}
-	_, err := s.exec(ctx, `INSERT INTO http_asks (at, intent, reason, category) VALUES (?, ?, ?, ?)`,
-		s.millis(), res.Intent, res.Escalation.Reason, cat)
-	return err
-}

@@ -277,3 +277,43 @@ func testConcurrentEscalations(t *testing.T, s *store.Store) {
 		t.Fatalf("conversation after the race = %+v", c)
 	}
 }
+
+// A question and its answer are stored together with consecutive numbers; a resend stores
+// nothing; while the conversation waits for a judge only the question is stored.
+func testExchange(t *testing.T, s *store.Store) {
+	ctx := context.Background()
+	conv := convID(t)
+	exchange := func(clientID, q string) conversation.Exchange {
+		t.Helper()
+		ex, err := s.AppendExchange(ctx,
+			conversation.Message{ConversationID: conv, Kind: conversation.KindEnterprise, ClientID: clientID, Text: q},
+			conversation.Message{ConversationID: conv, Kind: conversation.KindBot, ReplyTo: clientID, Text: "答复",
+				Answer: &answer.Result{Intent: answer.IntentAnswer, Answer: "答复"}})
+		if err != nil {
+			t.Fatalf("exchange %s: %v", clientID, err)
+		}
+		return ex
+	}
+	ex := exchange("q1", "劳动合同怎么签")
+	if ex.Question.Duplicate || ex.Question.Message.Seq != 1 || ex.Answer == nil || ex.Answer.Message.Seq != 2 ||
+		ex.Answer.Message.ReplyTo != "q1" || ex.Answer.Message.Mode != conversation.ModeBot {
+		t.Fatalf("exchange = %+v", ex)
+	}
+	if ms, _ := s.Messages(ctx, conv, 0, 10); len(ms) != 2 || ms[1].Answer == nil || ms[1].Answer.Intent != answer.IntentAnswer {
+		t.Fatalf("stored = %+v", ms)
+	}
+	if again := exchange("q1", "劳动合同怎么签"); !again.Question.Duplicate || again.Answer != nil || again.Question.Message.Seq != 1 {
+		t.Fatalf("resend = %+v", again)
+	}
+	tk, notice := ticket(conv, "esc1", "210100", escalation.PriorityNormal)
+	if _, err := s.CreateTicket(ctx, tk, notice); err != nil {
+		t.Fatal(err)
+	}
+	waiting := exchange("q2", "补充情况")
+	if waiting.Answer != nil || waiting.Question.Message.Mode != conversation.ModeWaiting || waiting.Question.Court != "210100" {
+		t.Fatalf("while waiting = %+v", waiting)
+	}
+	if c, _ := s.GetConversation(ctx, conv); c.LastSeq != 4 {
+		t.Fatalf("last_seq = %d, want 4 (question, answer, notice, question)", c.LastSeq)
+	}
+}

@@ -140,3 +140,42 @@ func testVisits(t *testing.T, s *store.Store) {
 		t.Fatalf("answered with court: %+v %v", ans, err)
 	}
 }
+
+// HTTP asks recorded at once, as a busy API records them, are all counted by the activity report
+// that reads them afterwards, each with its own intent and category.
+func testHTTPAsksGrouped(t *testing.T, s *store.Store) {
+	ctx := context.Background()
+	start := time.Now().Add(-time.Minute)
+	const n = 300
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			res := answer.Result{Intent: answer.IntentAnswer, Sources: []answer.Source{{Category: "labor"}}}
+			if i%3 == 0 {
+				res = answer.Result{Intent: answer.IntentEscalate, Escalation: answer.Escalation{Suggested: true, Reason: answer.ReasonUncovered}}
+			}
+			if err := s.RecordHTTPAsk(ctx, res); err != nil {
+				t.Error(err)
+			}
+		}(i)
+	}
+	wg.Wait()
+	asks, err := s.HTTPAsksBetween(ctx, start, time.Now().Add(time.Minute))
+	if err != nil || len(asks) != n {
+		t.Fatalf("http asks: %d, %v; want %d", len(asks), err, n)
+	}
+	escalated := 0
+	for _, a := range asks {
+		switch {
+		case a.Intent == answer.IntentEscalate && a.Reason == answer.ReasonUncovered && a.Category == "":
+			escalated++
+		case a.Intent != answer.IntentAnswer || a.Category != "labor":
+			t.Fatalf("record mixed up: %+v", a)
+		}
+	}
+	if escalated != n/3 {
+		t.Fatalf("escalated records: %d, want %d", escalated, n/3)
+	}
+}
