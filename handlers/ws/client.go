@@ -103,13 +103,21 @@ func (c *client) write(b []byte) error {
 	return c.conn.WriteMessage(websocket.TextMessage, b)
 }
 
-// writePump is the only writer of the connection.
-func (c *client) writePump(stopped chan<- struct{}) {
+// greet sends the direct replies queued so far and the first hello; it returns the delivery
+// cursor. Only Serve calls it, before the write pump starts, so it is the one writer then.
+func (c *client) greet(after int64) (int64, error) {
+	if err := c.flush(); err != nil {
+		return 0, err
+	}
+	return c.sendHello(after, 0, false)
+}
+
+// writePump is the only writer of the connection once the first hello is out; cursor is the
+// highest seq delivered on this connection.
+func (c *client) writePump(stopped chan<- struct{}, cursor int64) {
 	defer close(stopped)
 	ping := time.NewTicker(c.hub.cfg.PongWait * 9 / 10)
 	defer ping.Stop()
-	var cursor int64 // highest seq delivered on this connection
-	ready := false   // no delivery before the first hello fixes the cursor
 	fail := func(err error) {
 		if !errors.Is(err, net.ErrClosed) {
 			c.hub.log.Debug("ws: write failed", "conversation", c.conv, "err", err)
@@ -138,17 +146,14 @@ func (c *client) writePump(stopped chan<- struct{}) {
 				fail(err)
 				return
 			}
-			next, err := c.sendHello(after, cursor, ready)
+			next, err := c.sendHello(after, cursor, true)
 			if err != nil {
 				fail(err)
 				return
 			}
-			cursor, ready = next, true
+			cursor = next
 			c.flag(0) // deliver what arrived while the hello was built
 		case <-c.wake:
-			if !ready {
-				continue
-			}
 			if err := c.flush(); err != nil {
 				fail(err)
 				return
@@ -228,6 +233,9 @@ func (c *client) sendHello(after, cursor int64, ready bool) (int64, error) {
 // deliver acts on the flags: stored messages past the cursor, then the status.
 func (c *client) deliver(cursor int64) (int64, error) {
 	f := c.flags.Swap(0)
+	if f == 0 {
+		return cursor, nil
+	}
 	ctx, cancel := c.ctx()
 	defer cancel()
 	if f&flagMessages != 0 {
@@ -285,13 +293,15 @@ func frameType(v any) string {
 	}
 }
 
-// Serve runs one connection until it ends. The origin must already have been checked.
+// Serve upgrades one connection, opens its conversation and hands it to its two pumps. It returns
+// as soon as they run: the HTTP server's goroutine, whose stack grew through the middleware and the
+// store's first queries, ends with the handshake, so an idle connection keeps only two small
+// goroutines and its buffers. The origin must already have been checked.
 func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, ip string) {
 	conn, err := h.up.Upgrade(w, r, nil)
 	if err != nil {
 		return // the upgrader has answered with an HTTP error
 	}
-	defer conn.Close()
 	if refused := h.admit(ip); refused != nil {
 		h.metrics.errors.WithLabelValues(refused.Code).Inc()
 		code := websocket.CloseTryAgainLater
@@ -299,9 +309,9 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, ip string) {
 			code = websocket.CloseServiceRestart
 		}
 		reject(conn, h.cfg.WriteWait, *refused, code)
+		conn.Close()
 		return
 	}
-	defer h.release(ip)
 	c := h.newClient(conn, ip)
 	ctx, cancel := c.ctx()
 	opened, err := h.conv.Open(ctx, r.URL.Query().Get("token"))
@@ -310,21 +320,40 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, ip string) {
 		h.log.Error("ws: open conversation", "err", err)
 		reject(conn, h.cfg.WriteWait, errorFrame{Type: "error", Code: "unavailable", Message: "服务暂不可用，请稍后再试"},
 			websocket.CloseInternalServerErr)
+		conn.Close()
+		h.release(ip)
 		return
 	}
 	c.conv, c.token = opened.Conversation.ID, opened.Token
+	after, _ := strconv.ParseInt(r.URL.Query().Get("last_seq"), 10, 64)
 	h.register(c)
-	defer h.unregister(c)
-	stopped := make(chan struct{})
-	go c.writePump(stopped)
 	if opened.Refused != nil {
 		c.sendError("", "invalid_token", "会话凭证无效或已过期，已为您开始新的会话", nil)
 	}
-	after, _ := strconv.ParseInt(r.URL.Query().Get("last_seq"), 10, 64)
-	c.hello <- after
-	c.readPump()
-	c.shutdown(websocket.CloseNormalClosure, "")
-	<-stopped
+	// The first hello reads the store here, before the pumps exist, so that its deep stack goes
+	// with this goroutine instead of staying with an idle write pump.
+	cursor, err := c.greet(after)
+	if err != nil {
+		if !errors.Is(err, net.ErrClosed) {
+			h.log.Debug("ws: write failed", "conversation", c.conv, "err", err)
+		}
+		c.drop("write")
+		h.unregister(c)
+		h.release(ip)
+		conn.Close()
+		return
+	}
+	stopped := make(chan struct{})
+	go c.writePump(stopped, cursor)
+	c.flag(0) // deliver what arrived while the hello was built
+	go func() {
+		defer conn.Close()
+		defer h.release(ip)
+		defer h.unregister(c)
+		c.readPump()
+		c.shutdown(websocket.CloseNormalClosure, "")
+		<-stopped
+	}()
 }
 
 // reject tells a connection that was never registered why it is closed.

@@ -61,7 +61,7 @@ type Config struct {
 
 // DefaultConfig holds the limits of the protocol document.
 func DefaultConfig() Config {
-	return Config{MaxFrameBytes: 16 << 10, Rate: 5, Burst: 20, MaxConnsPerIP: 20, SendBuffer: 64,
+	return Config{MaxFrameBytes: 16 << 10, Rate: 5, Burst: 20, MaxConnsPerIP: 20, SendBuffer: 32,
 		WriteWait: 10 * time.Second, PongWait: 60 * time.Second, HandleTimeout: 20 * time.Second}
 }
 
@@ -127,9 +127,10 @@ func New(cfg Config, log *slog.Logger, conv Conversations, esc Escalations, bus 
 	}
 	h.up = websocket.Upgrader{
 		HandshakeTimeout: 10 * time.Second,
-		// Reading reuses the HTTP server's buffer; write buffers go back to a pool between writes,
-		// so an idle connection holds none. Most connections are idle most of the time.
-		ReadBufferSize:  0,
+		// Most connections are idle most of the time: a small read buffer of their own lets the
+		// HTTP server's 4 KB one go with the handshake, and write buffers go back to a pool between
+		// writes, so an idle connection holds none. Larger frames are read in pieces.
+		ReadBufferSize:  512,
 		WriteBufferPool: &sync.Pool{},
 		// The handler checks the origin before upgrading, so that a refusal is a typed HTTP error.
 		CheckOrigin: func(*http.Request) bool { return true },
