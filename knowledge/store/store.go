@@ -52,6 +52,9 @@ type Store struct {
 	probedOK    atomic.Int64
 
 	asks askLog // group commit of the HTTP ask records (groupcommit.go)
+
+	// Prepared statements of the writer and the readers, when the driver wants them (stmtcache.go).
+	wst, rst *stmtCache
 }
 
 // Open connects through d and applies pending migrations.
@@ -73,7 +76,14 @@ func Connect(ctx context.Context, d Driver, dsn string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", d.Name(), err)
 	}
-	return &Store{d: d, w: w, r: r, now: time.Now}, nil
+	s := &Store{d: d, w: w, r: r, now: time.Now}
+	if p, ok := d.(Preparer); ok && p.PrepareOnce() {
+		s.wst, s.rst = newStmtCache(w), newStmtCache(r)
+		if r == w {
+			s.rst = s.wst
+		}
+	}
+	return s, nil
 }
 
 // Driver returns the engine in use.
@@ -85,6 +95,8 @@ func (s *Store) Ping(ctx context.Context) error { return s.r.PingContext(ctx) }
 // Close releases the connections.
 func (s *Store) Close() error {
 	s.flushAsks()
+	s.wst.close()
+	s.rst.close()
 	err := s.w.Close()
 	if s.r != s.w {
 		err = errors.Join(err, s.r.Close())
@@ -110,13 +122,14 @@ func (s *Store) tx(ctx context.Context, fn func(*Tx) error) error {
 	if err != nil {
 		return s.writeErr(fmt.Errorf("begin: %w", err))
 	}
-	if err := fn(&Tx{tx: t, d: s.d}); err != nil {
+	if err := fn(&Tx{tx: t, d: s.d, st: s.wst}); err != nil {
 		_ = t.Rollback()
 		return s.writeErr(err)
 	}
 	if err := t.Commit(); err != nil {
 		return s.writeErr(fmt.Errorf("commit: %w", err))
 	}
+	s.wst.prepareLater(ctx)
 	return nil
 }
 
@@ -153,26 +166,50 @@ func (s *Store) Writable(ctx context.Context) error {
 type Tx struct {
 	tx *sql.Tx
 	d  Driver
+	st *stmtCache // the writer's prepared statements, nil when the driver wants none
 }
 
 func (t *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	return t.tx.ExecContext(ctx, t.d.Rebind(q), args...)
+	q = t.d.Rebind(q)
+	if st := t.st.lookup(q); st != nil {
+		return t.tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+	}
+	return t.tx.ExecContext(ctx, q, args...)
 }
 
 func (t *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
-	return t.tx.QueryRowContext(ctx, t.d.Rebind(q), args...)
+	q = t.d.Rebind(q)
+	if st := t.st.lookup(q); st != nil {
+		return t.tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
+	}
+	return t.tx.QueryRowContext(ctx, q, args...)
 }
 
 func (s *Store) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	return s.r.QueryContext(ctx, s.d.Rebind(q), args...)
+	q = s.d.Rebind(q)
+	if st := s.rst.get(ctx, q); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return s.r.QueryContext(ctx, q, args...)
 }
 
 func (s *Store) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
-	return s.r.QueryRowContext(ctx, s.d.Rebind(q), args...)
+	q = s.d.Rebind(q)
+	if st := s.rst.get(ctx, q); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return s.r.QueryRowContext(ctx, q, args...)
 }
 
 func (s *Store) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	res, err := s.w.ExecContext(ctx, s.d.Rebind(q), args...)
+	q = s.d.Rebind(q)
+	var res sql.Result
+	var err error
+	if st := s.wst.get(ctx, q); st != nil {
+		res, err = st.ExecContext(ctx, args...)
+	} else {
+		res, err = s.w.ExecContext(ctx, q, args...)
+	}
 	return res, s.writeErr(err)
 }
 

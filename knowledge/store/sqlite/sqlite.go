@@ -24,6 +24,10 @@ type Driver struct{}
 // Name implements store.Driver.
 func (Driver) Name() string { return "sqlite" }
 
+// PrepareOnce asks the store to keep its statements prepared: SQLite compiles SQL text anew on
+// every unprepared call.
+func (Driver) PrepareOnce() bool { return true }
+
 // Open implements store.Driver.
 func (Driver) Open(ctx context.Context, path string) (*sql.DB, *sql.DB, error) {
 	q := url.Values{}
