@@ -29,6 +29,9 @@ With --mode http it asks through POST /api/v1/ask instead: --conns keep-alive HT
 one request at a time each, --rate requests per second over all of them; the round trip is from
 sending the request to reading the whole answer.
 
+--rate 0 (chat only) opens the connections and holds them for --duration without asking: read the
+server's memory per idle connection from the summary's RSS at the start and at the end.
+
 It connects only to --url (loopback by default) and stops by itself after --duration.
 
 For a load run, start the server with COURTDESK_RATE_LIMIT=0: the per-connection frame budget and

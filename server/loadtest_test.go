@@ -50,6 +50,33 @@ func TestLoadtestAgainstRealServer(t *testing.T) {
 	}
 }
 
+// With --rate 0 the tool holds its chat connections open and asks nothing: the idle measure.
+func TestLoadtestHoldsIdleConnections(t *testing.T) {
+	_, srv := testApp(t, nil)
+	out := filepath.Join(t.TempDir(), "summary.json")
+	code, stdout, stderr := runCLI(t, nil, "loadtest", "--url", srv.URL, "--conns", "5", "--ramp", "0",
+		"--rate", "0", "--duration", "1s", "--json", out)
+	if code != 0 {
+		t.Fatalf("loadtest exited %d: %s %s", code, stdout, stderr)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sum struct {
+		Sent, Errors int64
+		Server       struct {
+			Conns float64 `json:"ws_connections"`
+		}
+	}
+	if err := json.Unmarshal(b, &sum); err != nil {
+		t.Fatalf("--json: %v\n%s", err, b)
+	}
+	if sum.Sent != 0 || sum.Errors != 0 || sum.Server.Conns != 5 {
+		t.Fatalf("want 5 connections held and nothing asked, got %s", b)
+	}
+}
+
 // In HTTP mode the tool asks through POST /api/v1/ask on keep-alive connections and reports the
 // same figures: every request answered, none failed.
 func TestLoadtestHTTPMode(t *testing.T) {
@@ -92,7 +119,8 @@ func TestLoadtestRefusesBadInput(t *testing.T) {
 	for _, args := range [][]string{
 		{"loadtest", "--conns", "0"},
 		{"loadtest", "--url", "ftp://127.0.0.1:1"},
-		{"loadtest", "--rate", "0"},
+		{"loadtest", "--rate", "-1"},
+		{"loadtest", "--mode", "http", "--rate", "0"},
 		{"loadtest", "--mode", "grpc"},
 	} {
 		if code, _, _ := runCLI(t, nil, args...); code != 2 {

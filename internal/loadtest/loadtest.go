@@ -29,6 +29,7 @@ type Config struct {
 	// Rate is questions per second over all connections together. A connection asks only when its
 	// previous question is answered, as a user would, so a server that falls behind shows up as an
 	// achieved rate below Rate ("behind" counts the questions no idle connection could send).
+	// Rate 0 holds the chat connections open, asking nothing, for the idle-memory measure.
 	Rate float64
 	// Duration is how long questions are sent once the ramp has ended.
 	Duration time.Duration
@@ -52,8 +53,10 @@ func (c *Config) Validate() error {
 		return errors.New("conns must be at least 1")
 	case c.Ramp < 0:
 		return errors.New("ramp must not be negative")
-	case c.Rate <= 0:
-		return errors.New("rate must be above 0")
+	case c.Rate < 0:
+		return errors.New("rate must not be negative")
+	case c.Rate == 0 && c.Mode == ModeHTTP:
+		return errors.New("rate must be above 0 in http mode")
 	case c.Duration <= 0:
 		return errors.New("duration must be above 0")
 	case len(c.Questions) == 0:
