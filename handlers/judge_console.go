@@ -18,28 +18,15 @@ import (
 // suggestArticle is POST /api/v1/judge/tickets/:id/suggest: a good answer offered to the admins as
 // a draft article, linked to its ticket.
 func (s *judgeAPI) suggestArticle(c echo.Context) error {
-	id, err := intParam(c, "id")
+	id, a, err := decodeSuggestion(c)
 	if err != nil {
-		return err
-	}
-	var req struct {
-		Article knowledge.Article `json:"article"`
-	}
-	if err := decodeJSON(c, 128<<10, &req); err != nil {
 		return err
 	}
 	ctx, u := c.Request().Context(), currentUser(c)
 	if _, _, _, err := s.d.Queue.Get(ctx, judgeOf(u), id); err != nil {
 		return err
 	}
-	a := req.Article
-	a.Status = knowledge.StatusDraft
-	if a.Slug == "" {
-		a.Slug = string(a.Category) + "-judge-" + itoa(id)
-		a.Slug = strings.ReplaceAll(a.Slug, "_", "-")
-	}
-	a.Normalize()
-	if err := a.Validate(); err != nil {
+	if a, err = draftOf(a, "judge", id); err != nil {
 		return err
 	}
 	g, err := s.d.Desk.CreateSuggestion(ctx, escalation.Suggestion{TicketID: id, JudgeID: u.ID, Judge: u.DisplayName, Article: a})
@@ -47,6 +34,32 @@ func (s *judgeAPI) suggestArticle(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusCreated, g)
+}
+
+// decodeSuggestion reads a suggestion's path id and its article, for tickets and visits alike.
+func decodeSuggestion(c echo.Context) (int64, knowledge.Article, error) {
+	id, err := intParam(c, "id")
+	if err != nil {
+		return 0, knowledge.Article{}, err
+	}
+	var req struct {
+		Article knowledge.Article `json:"article"`
+	}
+	if err := decodeJSON(c, 128<<10, &req); err != nil {
+		return 0, knowledge.Article{}, err
+	}
+	return id, req.Article, nil
+}
+
+// draftOf makes a suggested article a valid draft; without a slug it gets one from its category,
+// where it came from (judge, visit) and that source's id.
+func draftOf(a knowledge.Article, from string, id int64) (knowledge.Article, error) {
+	a.Status = knowledge.StatusDraft
+	if a.Slug == "" {
+		a.Slug = strings.ReplaceAll(string(a.Category)+"-"+from+"-"+itoa(id), "_", "-")
+	}
+	a.Normalize()
+	return a, a.Validate()
 }
 
 // judgeStats is GET /api/v1/judge/stats: my open tickets and today's counts.

@@ -3,7 +3,6 @@ package handlers
 import (
 	"context"
 	"net/http"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -78,14 +77,8 @@ func (s *judgeAPI) deskVisitAction(c echo.Context) error {
 // suggestFromVisit is POST /api/v1/judge/visits/:id/suggest: a done visit's summary offered to
 // the admins as a draft article, in the same review as ticket suggestions.
 func (s *judgeAPI) suggestFromVisit(c echo.Context) error {
-	id, err := intParam(c, "id")
+	id, a, err := decodeSuggestion(c)
 	if err != nil {
-		return err
-	}
-	var req struct {
-		Article knowledge.Article `json:"article"`
-	}
-	if err := decodeJSON(c, 128<<10, &req); err != nil {
 		return err
 	}
 	ctx, u := c.Request().Context(), currentUser(c)
@@ -96,13 +89,7 @@ func (s *judgeAPI) suggestFromVisit(c echo.Context) error {
 	if v.Status != visit.StatusDone {
 		return apiErr(http.StatusConflict, "not_done", "走访完成并记录情况后才能建议为文章")
 	}
-	a := req.Article
-	a.Status = knowledge.StatusDraft
-	if a.Slug == "" {
-		a.Slug = strings.ReplaceAll(string(a.Category)+"-visit-"+itoa(id), "_", "-")
-	}
-	a.Normalize()
-	if err := a.Validate(); err != nil {
+	if a, err = draftOf(a, "visit", id); err != nil {
 		return err
 	}
 	g, err := s.d.Desk.CreateSuggestion(ctx, suggestionFromVisit(id, u, a))
