@@ -212,10 +212,9 @@ func (s *adminAPI) adminImport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := knowledge.CheckText(&batch); err != nil {
+	if err := knowledge.CheckAndClean(&batch); err != nil {
 		return err
 	}
-	knowledge.CleanStrings(&batch)
 	res, err := s.d.Library.ImportAudited(c.Request().Context(), batch, currentUser(c).Username)
 	if err != nil {
 		return err

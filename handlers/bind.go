@@ -42,7 +42,7 @@ func readBody(c echo.Context, limit int64) ([]byte, error) {
 
 // decodeJSON reads a JSON object into v strictly: the body must be valid UTF-8 (Go's decoder would
 // otherwise replace bad bytes silently), within limit, one object with no unknown fields. Every
-// string decoded is then cleaned of invisible characters (knowledge.CleanStrings), so no handler
+// string decoded is then cleaned of invisible characters (knowledge.CheckAndClean), so no handler
 // can forget to.
 func decodeJSON(c echo.Context, limit int64, v any) error {
 	body, err := readBody(c, limit)
@@ -66,11 +66,8 @@ func decodeJSON(c echo.Context, limit int64, v any) error {
 	}
 	// NUL and broken UTF-8 (a JSON \u escape can make either) are refused, not cleaned away: no
 	// person types them, and PostgreSQL would refuse them where SQLite stores them.
-	if err := knowledge.CheckText(v); err != nil {
-		return err
-	}
-	knowledge.CleanStrings(v)
-	return nil
+	// One walk does both: the refusal, then the cleaning of invisible characters.
+	return knowledge.CheckAndClean(v)
 }
 
 // validParams refuses a request whose path or query parameters are not ValidText with 400

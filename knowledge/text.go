@@ -79,51 +79,5 @@ func invisible(r rune) bool {
 // struct fields, pointers, slices, arrays and map values. A struct field tagged `text:"raw"` is
 // left alone (passwords: they are compared, never shown, and must stay what the user typed).
 func CleanStrings(v any) {
-	cleanValue(reflect.ValueOf(v), 0)
-}
-
-func cleanValue(v reflect.Value, depth int) {
-	if depth > 32 {
-		return
-	}
-	switch v.Kind() {
-	case reflect.Pointer, reflect.Interface:
-		if !v.IsNil() {
-			e := v.Elem()
-			if v.Kind() == reflect.Interface && e.Kind() == reflect.String {
-				if v.CanSet() {
-					v.Set(reflect.ValueOf(CleanText(e.String())).Convert(e.Type()))
-				}
-				return
-			}
-			cleanValue(e, depth+1)
-		}
-	case reflect.String:
-		if v.CanSet() {
-			v.SetString(CleanText(v.String()))
-		}
-	case reflect.Struct:
-		t := v.Type()
-		for i := range v.NumField() {
-			if !t.Field(i).IsExported() || t.Field(i).Tag.Get("text") == "raw" {
-				continue
-			}
-			cleanValue(v.Field(i), depth+1)
-		}
-	case reflect.Slice, reflect.Array:
-		for i := range v.Len() {
-			cleanValue(v.Index(i), depth+1)
-		}
-	case reflect.Map:
-		if v.IsNil() {
-			return
-		}
-		iter := v.MapRange()
-		for iter.Next() {
-			val := reflect.New(iter.Value().Type()).Elem()
-			val.Set(iter.Value())
-			cleanValue(val, depth+1)
-			v.SetMapIndex(iter.Key(), val)
-		}
-	}
+	textWalk{clean: true}.walk(reflect.ValueOf(v), "", false, 0)
 }

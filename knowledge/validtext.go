@@ -20,7 +20,21 @@ const InvalidTextMessage = "含有无效字符（如空字符 NUL 或不完整�
 // CleanStrings, including fields tagged `text:"raw"`) that is not ValidText, and returns a
 // *ValidationError naming its field (the JSON name of the nearest struct field), or nil.
 func CheckText(v any) error {
-	if field, bad := badText(reflect.ValueOf(v), "", 0); bad {
+	return textWalk{check: true}.run(v)
+}
+
+// CheckAndClean is CheckText and then CleanStrings in one walk over v, as every edge needs both.
+// On an error v may be partly cleaned; the request is refused anyway.
+func CheckAndClean(v any) error {
+	return textWalk{check: true, clean: true}.run(v)
+}
+
+// textWalk visits every string of a decoded request: check refuses text no engine stores (NUL,
+// broken UTF-8), clean removes invisible characters outside fields tagged `text:"raw"`.
+type textWalk struct{ check, clean bool }
+
+func (w textWalk) run(v any) error {
+	if field, bad := w.walk(reflect.ValueOf(v), "", false, 0); bad {
 		ve := &ValidationError{}
 		ve.Add("", field, "%s", InvalidTextMessage)
 		return ve
@@ -28,24 +42,40 @@ func CheckText(v any) error {
 	return nil
 }
 
-func badText(v reflect.Value, field string, depth int) (string, bool) {
+// walk returns the JSON name of the field holding the first bad string, if check finds one.
+func (w textWalk) walk(v reflect.Value, field string, raw bool, depth int) (string, bool) {
 	if depth > 32 {
 		return "", false
 	}
 	switch v.Kind() {
 	case reflect.Pointer, reflect.Interface:
-		if !v.IsNil() {
-			return badText(v.Elem(), field, depth+1)
+		if v.IsNil() {
+			return "", false
+		}
+		e := v.Elem()
+		if v.Kind() != reflect.Interface || e.Kind() != reflect.String {
+			return w.walk(e, field, raw, depth+1)
+		}
+		// A string in an interface cannot be set through Elem: replace the interface's value.
+		if w.check && !ValidText(e.String()) {
+			return field, true
+		}
+		if w.clean && !raw && v.CanSet() {
+			v.Set(reflect.ValueOf(CleanText(e.String())).Convert(e.Type()))
 		}
 	case reflect.String:
-		if !ValidText(v.String()) {
+		if w.check && !ValidText(v.String()) {
 			return field, true
+		}
+		if w.clean && !raw && v.CanSet() {
+			v.SetString(CleanText(v.String()))
 		}
 	case reflect.Struct:
 		t := v.Type()
 		for i := range v.NumField() {
 			f := t.Field(i)
-			if !f.IsExported() {
+			fraw := raw || f.Tag.Get("text") == "raw"
+			if !f.IsExported() || fraw && !w.check {
 				continue
 			}
 			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
@@ -55,24 +85,33 @@ func badText(v reflect.Value, field string, depth int) (string, bool) {
 					name = strings.ToLower(f.Name)
 				}
 			}
-			if got, bad := badText(v.Field(i), name, depth+1); bad {
+			if got, bad := w.walk(v.Field(i), name, fraw, depth+1); bad {
 				return got, true
 			}
 		}
 	case reflect.Slice, reflect.Array:
 		for i := range v.Len() {
-			if got, bad := badText(v.Index(i), field, depth+1); bad {
+			if got, bad := w.walk(v.Index(i), field, raw, depth+1); bad {
 				return got, true
 			}
 		}
 	case reflect.Map:
+		if v.IsNil() {
+			return "", false
+		}
 		iter := v.MapRange()
 		for iter.Next() {
-			if k := iter.Key(); k.Kind() == reflect.String && !ValidText(k.String()) {
+			if k := iter.Key(); w.check && k.Kind() == reflect.String && !ValidText(k.String()) {
 				return field, true
 			}
-			if got, bad := badText(iter.Value(), field, depth+1); bad {
+			// Map values cannot be set in place: clean a copy and store it back.
+			val := reflect.New(iter.Value().Type()).Elem()
+			val.Set(iter.Value())
+			if got, bad := w.walk(val, field, raw, depth+1); bad {
 				return got, true
+			}
+			if w.clean && !raw {
+				v.SetMapIndex(iter.Key(), val)
 			}
 		}
 	}

@@ -30,3 +30,32 @@ func TestCheckTextNamesTheField(t *testing.T) {
 		t.Fatal("ValidText")
 	}
 }
+
+// One walk refuses what CheckText refuses and cleans what CleanStrings cleans: a raw field keeps
+// its invisible characters but not a NUL, and a bad map key is refused like a bad value.
+func TestCheckAndCleanDoesBoth(t *testing.T) {
+	type req struct {
+		Name     string            `json:"name"`
+		Password string            `json:"password" text:"raw"`
+		Extra    map[string]any    `json:"extra"`
+		Labels   map[string]string `json:"labels"`
+	}
+	r := req{Name: "李\u200b法官", Password: "pw\u200b", Extra: map[string]any{"k": "w\u202e", "n": 1.0},
+		Labels: map[string]string{"a": "b\u200d"}}
+	if err := CheckAndClean(&r); err != nil {
+		t.Fatalf("valid request refused: %v", err)
+	}
+	if r.Name != "李法官" || r.Password != "pw\u200b" || r.Extra["k"] != "w" || r.Extra["n"] != 1.0 || r.Labels["a"] != "b" {
+		t.Fatalf("cleaned: %+v", r)
+	}
+	var ve *ValidationError
+	r.Password = "pw\x00"
+	if err := CheckAndClean(&r); !errors.As(err, &ve) || ve.Fields[0].Field != "password" {
+		t.Fatalf("NUL in a raw field: %v", err)
+	}
+	r.Password = "pw"
+	r.Labels = map[string]string{"\xff": "x"}
+	if err := CheckAndClean(&r); !errors.As(err, &ve) || ve.Fields[0].Field != "labels" {
+		t.Fatalf("broken UTF-8 in a map key: %v", err)
+	}
+}

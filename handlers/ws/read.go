@@ -85,12 +85,12 @@ func decodeFrame(data []byte) (inFrame, string, string) {
 	if dec.More() {
 		return f, "bad_json", "一条消息只能包含一个 JSON 对象"
 	}
-	// A NUL or broken UTF-8 from a \u escape is refused, as over HTTP (knowledge.ValidText).
-	if err := knowledge.CheckText(&f); err != nil {
+	// A NUL or broken UTF-8 from a \u escape is refused, as over HTTP (knowledge.ValidText); the
+	// rest is cleaned before any other check, so that a field made only of invisible characters
+	// counts as empty.
+	if err := knowledge.CheckAndClean(&f); err != nil {
 		return f, "invalid", "消息" + knowledge.InvalidTextMessage
 	}
-	// Cleaned before any check, so that a field made only of invisible characters counts as empty.
-	knowledge.CleanStrings(&f)
 	if f.Type == "" {
 		return f, "bad_frame", "消息缺少 type 字段"
 	}
