@@ -74,6 +74,8 @@ func TestStatuteConsoleInBrowser(t *testing.T) {
 	)
 	step("clear the flag",
 		chromedp.Click(`#t-statutes`),
+		// The tab redraws its lists when opened: click the flag's button once they are redrawn.
+		waitJS(`!document.querySelector('#tab-statutes').hasAttribute('aria-busy')`),
 		chromedp.WaitVisible(`#flag-rows button`),
 		evalJS(`window.confirm = () => true`), // accept the confirmation dialog
 		chromedp.Click(`#flag-rows button`),

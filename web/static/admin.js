@@ -1,7 +1,7 @@
 import { extraLoaders } from "/static/admin_more.js";
 import { mountVisits } from "/static/visits_desk.js";
 import { loadSources } from "/static/admin_sources.js";
-import { api, whoami, logout, el, showMessage, errorText, fieldProblem, setSanitisedHTML, categories, kinds, statuses, auditActions, auditTarget, auditDetail } from "/static/console.js";
+import { api, whoami, logout, el, newest, showMessage, errorText, fieldProblem, setSanitisedHTML, categories, kinds, statuses, auditActions, auditTarget, auditDetail } from "/static/console.js";
 
 const $ = (id) => document.getElementById(id);
 let current = null; // the article being edited, as last loaded or saved
@@ -19,16 +19,22 @@ function showTab(name) {
     $("t-" + t).setAttribute("aria-selected", String(t === name));
     $("tab-" + t).hidden = t !== name;
   }
-  loaders[name]?.().catch((e) => alert(errorText(e)));
+  const load = loaders[name];
+  if (!load) return;
+  // aria-busy tells assistive technology (and the browser tests) that the panel is being redrawn.
+  const panel = $("tab-" + name);
+  panel.setAttribute("aria-busy", "true");
+  load().catch((e) => alert(errorText(e))).finally(() => panel.removeAttribute("aria-busy"));
 }
 for (const t of tabs) $("t-" + t).addEventListener("click", () => showTab(t));
 
 // ---- article list ----
-async function loadList() {
+const loadList = newest(async (latest) => {
   const p = new URLSearchParams({ q: $("f-q").value.trim(), category: $("f-category").value, kind: $("f-kind").value,
     status: $("f-status").value, tag: $("f-tag").value.trim() });
   for (const [k, v] of [...p]) if (!v) p.delete(k);
   const { articles } = await api("GET", "/api/v1/admin/articles?" + p);
+  if (!latest()) return;
   $("list-count").textContent = `共 ${articles.length} 篇`;
   $("article-rows").replaceChildren(...articles.map((a) => {
     const tr = el("tr", { class: "clickable", tabindex: "0" },
@@ -42,7 +48,7 @@ async function loadList() {
     tr.addEventListener("keydown", (ev) => { if (ev.key === "Enter") open(); });
     return tr;
   }));
-}
+});
 $("filter").addEventListener("submit", (ev) => { ev.preventDefault(); loadList().catch((e) => alert(errorText(e))); });
 
 // ---- editor ----
@@ -377,8 +383,9 @@ async function loadStatutesTab() {
   await Promise.all([loadStatutes(), loadFlags(), loadCitations()]);
 }
 
-async function loadStatutes() {
+const loadStatutes = newest(async (latest) => {
   const { documents } = await api("GET", "/api/v1/admin/statutes");
+  if (!latest()) return;
   const current = documents.filter((d) => d.current);
   $("statute-count").textContent = documents.length
     ? `现行文件 ${current.length} 部，已被替换的旧版本 ${documents.length - current.length} 个。`
@@ -388,7 +395,7 @@ async function loadStatutes() {
     el("td", {}, d.title, el("div", { class: "muted" }, d.source)), el("td", {}, d.version || "未注明"), el("td", {}, d.article_count),
     el("td", {}, el("span", { class: `badge ${d.current ? "ok" : "archived"}` }, d.current ? "现行" : "已被替换")),
     el("td", {}, minute(d.imported_at)), el("td", {}, d.imported_by === "seed" ? "随系统预置" : d.imported_by))));
-}
+});
 
 $("statute-import").addEventListener("click", async () => {
   const chosen = [...$("statute-files").files];
@@ -403,15 +410,16 @@ $("statute-import").addEventListener("click", async () => {
   } catch (e) { showErrors($("statute-msg"), "未导入任何文件。", e); }
 });
 
-async function loadFlags() {
+const loadFlags = newest(async (latest) => {
   const { flags } = await api("GET", "/api/v1/admin/legal-flags");
+  if (!latest()) return;
   $("flag-rows").replaceChildren(...(flags.length ? flags.map((f) => el("tr", {},
     el("td", {}, f.citation), el("td", {}, flagBadge(f.kind)), el("td", {}, f.note),
     el("td", {}, f.created_by, el("div", { class: "muted" }, minute(f.created_at))),
     el("td", {}, f.articles.length ? f.articles.flatMap((a, i) => [i ? "、" : null, articleLink(a)]) : el("span", { class: "muted" }, "暂无文章引用")),
     el("td", {}, el("button", { type: "button", onclick: () => clearFlag(f) }, "解除"))))
     : [el("tr", {}, el("td", { colspan: "6", class: "muted" }, "暂无依据标记"))]));
-}
+});
 
 async function afterFlagChange() {
   await Promise.all([loadFlags(), loadCitations(), loadList()]);
@@ -444,8 +452,9 @@ function problemText(p) {
   return "法条库未收录该文件";
 }
 
-async function loadCitations() {
+const loadCitations = newest(async (latest) => {
   const { summary: s, articles } = await api("GET", "/api/v1/admin/citations");
+  if (!latest()) return;
   $("citation-summary").textContent = s.documents
     ? `共检查 ${s.articles} 篇文章：条文引用 ${s.numbered} 处，已解析 ${s.resolved} 处；未收录的文件 ${s.unknown_document} 处，` +
       `条号超出范围 ${s.out_of_range} 处，依据的版本已被替换 ${s.superseded} 处；只写名称的引用 ${s.by_name} 处。` +
@@ -459,7 +468,7 @@ async function loadCitations() {
       ...a.problems.map((p) => el("li", {}, el("span", { class: "badge bad" }, citeStatus[p.status] || p.status),
         ` ${citeFields[p.field] || p.field}：${p.citation}`, el("span", { class: "muted" }, `（${problemText(p)}）`)))))))
     : [el("tr", {}, el("td", { colspan: "2", class: "muted" }, "没有需要复核的引用"))]));
-}
+});
 $("citations-refresh").addEventListener("click", () => loadCitations().catch((e) => alert(errorText(e))));
 
 // ---- audit ----

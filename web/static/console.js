@@ -60,6 +60,17 @@ export function el(tag, attrs = {}, ...children) {
   return e;
 }
 
+// newest wraps a loader so that of overlapping calls only the latest draws: responses can arrive
+// out of order, and an older list must never replace a newer one. The loader gets a function
+// that says whether its call is still the latest.
+export function newest(load) {
+  let seq = 0;
+  return (...args) => {
+    const mine = ++seq;
+    return load(() => mine === seq, ...args);
+  };
+}
+
 export function showMessage(container, text, kind = "error") {
   container.replaceChildren(el("div", { class: `msg ${kind}`, role: kind === "error" ? "alert" : "status" }, text));
 }
