@@ -24,11 +24,8 @@ type CourtLister interface {
 // gets a typed HTTP error, and cross-site pages never reach the hub.
 func (s *chatAPI) chatSocket(c echo.Context) error {
 	r := c.Request()
-	if !s.d.Hub.OriginAllowed(r) {
-		return apiErr(http.StatusForbidden, "bad_origin", "不允许从该网站发起连接")
-	}
-	if !websocket.IsWebSocketUpgrade(r) {
-		return apiErr(http.StatusBadRequest, "websocket_required", "请使用 WebSocket 连接")
+	if err := socketRequest(r, s.d.Hub.OriginAllowed); err != nil {
+		return err
 	}
 	s.d.Hub.Serve(c.Response(), r, c.RealIP())
 	return nil
@@ -37,4 +34,16 @@ func (s *chatAPI) chatSocket(c echo.Context) error {
 // listCourts is GET /api/v1/courts, the intake form's city list.
 func (s *chatAPI) listCourts(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]any{"courts": s.d.Courts.Courts()})
+}
+
+// socketRequest refuses a WebSocket request from a page of another site (before the upgrade, so
+// that the refusal is a typed HTTP error) or one that is not an upgrade at all.
+func socketRequest(r *http.Request, originAllowed func(*http.Request) bool) error {
+	if !originAllowed(r) {
+		return apiErr(http.StatusForbidden, "bad_origin", "不允许从该网站发起连接")
+	}
+	if !websocket.IsWebSocketUpgrade(r) {
+		return apiErr(http.StatusBadRequest, "websocket_required", "请使用 WebSocket 连接")
+	}
+	return nil
 }

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gorilla/websocket"
 	"github.com/labstack/echo/v4"
 
 	"github.com/courtdesk/courtdesk/handlers/ws"
@@ -127,11 +126,8 @@ func (s *judgeAPI) articlePicker(c echo.Context) error {
 // judgeSocket is GET /ws/judge: live queue and conversation signals for a signed-in judge.
 func (s *judgeAPI) judgeSocket(c echo.Context) error {
 	r := c.Request()
-	if !s.d.Hub.OriginAllowed(r) {
-		return apiErr(http.StatusForbidden, "bad_origin", "不允许从该网站发起连接")
-	}
-	if !websocket.IsWebSocketUpgrade(r) {
-		return apiErr(http.StatusBadRequest, "websocket_required", "请使用 WebSocket 连接")
+	if err := socketRequest(r, s.d.Hub.OriginAllowed); err != nil {
+		return err
 	}
 	u, sessID := currentUser(c), currentSession(c).ID
 	s.d.Hub.ServeJudge(c.Response(), r, ws.JudgeSession{UserID: u.ID, SessionID: sessID,

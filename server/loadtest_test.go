@@ -12,21 +12,6 @@ import (
 // answered, no errors, and the server's own figures from /metrics.
 func TestLoadtestAgainstRealServer(t *testing.T) {
 	_, srv := testApp(t, nil)
-	out := filepath.Join(t.TempDir(), "summary.json")
-	code, stdout, stderr := runCLI(t, nil, "loadtest", "--url", srv.URL, "--conns", "4", "--ramp", "0",
-		"--rate", "20", "--duration", "1s", "--json", out)
-	if code != 0 {
-		t.Fatalf("loadtest exited %d: %s %s", code, stdout, stderr)
-	}
-	for _, want := range []string{"latency p99", "achieved rate", "server goroutines"} {
-		if !strings.Contains(stdout, want) {
-			t.Errorf("summary table lacks %q:\n%s", want, stdout)
-		}
-	}
-	b, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var sum struct {
 		Sent, Answers, Errors, Reconnects int64
 		Server                            struct {
@@ -36,8 +21,12 @@ func TestLoadtestAgainstRealServer(t *testing.T) {
 		}
 		Latency struct{ P50, Max float64 } `json:"latency_ms"`
 	}
-	if err := json.Unmarshal(b, &sum); err != nil {
-		t.Fatalf("--json: %v\n%s", err, b)
+	stdout, b := runLoadtest(t, &sum, "--url", srv.URL, "--conns", "4", "--ramp", "0",
+		"--rate", "20", "--duration", "1s")
+	for _, want := range []string{"latency p99", "achieved rate", "server goroutines"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("summary table lacks %q:\n%s", want, stdout)
+		}
 	}
 	if sum.Sent == 0 || sum.Answers != sum.Sent || sum.Errors != 0 || sum.Reconnects != 0 {
 		t.Fatalf("want every question answered without errors, got %s", b)
@@ -53,25 +42,14 @@ func TestLoadtestAgainstRealServer(t *testing.T) {
 // With --rate 0 the tool holds its chat connections open and asks nothing: the idle measure.
 func TestLoadtestHoldsIdleConnections(t *testing.T) {
 	_, srv := testApp(t, nil)
-	out := filepath.Join(t.TempDir(), "summary.json")
-	code, stdout, stderr := runCLI(t, nil, "loadtest", "--url", srv.URL, "--conns", "5", "--ramp", "0",
-		"--rate", "0", "--duration", "1s", "--json", out)
-	if code != 0 {
-		t.Fatalf("loadtest exited %d: %s %s", code, stdout, stderr)
-	}
-	b, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var sum struct {
 		Sent, Errors int64
 		Server       struct {
 			Conns float64 `json:"ws_connections"`
 		}
 	}
-	if err := json.Unmarshal(b, &sum); err != nil {
-		t.Fatalf("--json: %v\n%s", err, b)
-	}
+	_, b := runLoadtest(t, &sum, "--url", srv.URL, "--conns", "5", "--ramp", "0",
+		"--rate", "0", "--duration", "1s")
 	if sum.Sent != 0 || sum.Errors != 0 || sum.Server.Conns != 5 {
 		t.Fatalf("want 5 connections held and nothing asked, got %s", b)
 	}
@@ -81,16 +59,6 @@ func TestLoadtestHoldsIdleConnections(t *testing.T) {
 // same figures: every request answered, none failed.
 func TestLoadtestHTTPMode(t *testing.T) {
 	_, srv := testApp(t, nil)
-	out := filepath.Join(t.TempDir(), "summary.json")
-	code, stdout, stderr := runCLI(t, nil, "loadtest", "--mode", "http", "--url", srv.URL, "--conns", "4", "--ramp", "0",
-		"--rate", "40", "--duration", "1s", "--json", out)
-	if code != 0 {
-		t.Fatalf("loadtest exited %d: %s %s", code, stdout, stderr)
-	}
-	b, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var sum struct {
 		Mode                  string
 		Sent, Answers, Errors int64
@@ -99,9 +67,8 @@ func TestLoadtestHTTPMode(t *testing.T) {
 			Goroutines float64 `json:"goroutines"`
 		}
 	}
-	if err := json.Unmarshal(b, &sum); err != nil {
-		t.Fatalf("--json: %v\n%s", err, b)
-	}
+	_, b := runLoadtest(t, &sum, "--mode", "http", "--url", srv.URL, "--conns", "4", "--ramp", "0",
+		"--rate", "40", "--duration", "1s")
 	if sum.Mode != "http" || sum.Sent == 0 || sum.Answers != sum.Sent || sum.Errors != 0 {
 		t.Fatalf("want every request answered without errors, got %s", b)
 	}
@@ -130,4 +97,23 @@ func TestLoadtestRefusesBadInput(t *testing.T) {
 	if code, _, errOut := runCLI(t, nil, "loadtest", "--questions", empty); code != 1 || !strings.Contains(errOut, "question") {
 		t.Errorf("questions file without questions: exit %d %q", code, errOut)
 	}
+}
+
+// runLoadtest runs the loadtest command with a --json summary, fails the test unless it exits 0,
+// and decodes the summary into sum; it returns the printed table and the summary as written.
+func runLoadtest(t *testing.T, sum any, args ...string) (string, []byte) {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "summary.json")
+	code, stdout, stderr := runCLI(t, nil, append(append([]string{"loadtest"}, args...), "--json", out)...)
+	if code != 0 {
+		t.Fatalf("loadtest exited %d: %s %s", code, stdout, stderr)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, sum); err != nil {
+		t.Fatalf("--json: %v\n%s", err, b)
+	}
+	return stdout, b
 }

@@ -88,17 +88,6 @@ func noticeDo(t *testing.T, srv *httptest.Server, token, method, path, body stri
 	return resp.StatusCode, string(b)
 }
 
-func getPage(t *testing.T, url string) (int, string) {
-	t.Helper()
-	resp, err := http.Get(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
-}
-
 var logCode = regexp.MustCompile(`code=(\d{6})`)
 
 // TestNoticeOptInReplyAndLink: the enterprise opts in by SMS and confirms the code the log provider
@@ -186,7 +175,7 @@ func TestNoticeOptInReplyAndLink(t *testing.T) {
 	}
 
 	// The link, in any browser: a page carrying a fresh visitor token of the conversation.
-	code, page := getPage(t, srv.URL+link[1])
+	code, page := get(t, srv.URL+link[1])
 	tok := regexp.MustCompile(`data-token="([^"]+)"`).FindStringSubmatch(page)
 	if code != 200 || tok == nil || !strings.Contains(page, "/static/notice-open.js") {
 		t.Fatalf("link page %d: %s", code, page)
@@ -201,16 +190,16 @@ func TestNoticeOptInReplyAndLink(t *testing.T) {
 		t.Fatalf("the linked conversation lacks the reply: %v", texts)
 	}
 	// Forged and expired links.
-	if code, page := getPage(t, srv.URL+link[1][:len(link[1])-2]+"xx"); code != 400 || !strings.Contains(page, "链接无效") {
+	if code, page := get(t, srv.URL+link[1][:len(link[1])-2]+"xx"); code != 400 || !strings.Contains(page, "链接无效") {
 		t.Fatalf("forged link: %d %s", code, page)
 	}
 	secret, _ := loadSecret(a.cfg, a.log)
 	old := notice.NewLinks(secret, 0).Sign(h.str("conversation_id"), time.Now().Add(-notice.LinkTTL-time.Minute))
-	if code, page := getPage(t, srv.URL+"/n/"+old); code != 410 || !strings.Contains(page, "链接已过期") {
+	if code, page := get(t, srv.URL+"/n/"+old); code != 410 || !strings.Contains(page, "链接已过期") {
 		t.Fatalf("expired link: %d %s", code, page)
 	}
 	// The visitor token itself is no link.
-	if code, _ := getPage(t, srv.URL+"/n/"+token); code != 400 {
+	if code, _ := get(t, srv.URL+"/n/"+token); code != 400 {
 		t.Fatalf("visitor token as a link: %d", code)
 	}
 
