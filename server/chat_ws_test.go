@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -158,6 +159,14 @@ func TestChatResumeReturnsExactlyTheMissedMessages(t *testing.T) {
 	if missed[0].typ() != "message" || missed[0].str("id") != "q2" || missed[1].typ() != "answer" ||
 		missed[2].typ() != "judge_message" || missed[2].str("judge") != "李法官" {
 		t.Fatalf("missed messages = %v", missed)
+	}
+	// What the other tab got live (sent from the event that announced it, not read back from the
+	// store) is exactly what the store gives a resume.
+	for _, m := range missed {
+		i := slices.IndexFunc(other.seen, func(f frame) bool { return f.typ() != "ack" && f.num("seq") == m.num("seq") })
+		if i < 0 || !reflect.DeepEqual(other.seen[i], m) {
+			t.Fatalf("seq %d: live frame %v, resumed %v", m.num("seq"), other.seen[max(i, 0)], m)
+		}
 	}
 	// Live delivery continues after the resume without repeating anything.
 	if _, err := a.chat.conversations.PostJudgeMessage(ctx, conv, 0, "李法官", "请提供合同。"); err != nil {

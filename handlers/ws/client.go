@@ -21,7 +21,12 @@ import (
 const (
 	flagMessages uint32 = 1 << iota // read and deliver stored messages past the cursor
 	flagStatus                      // reread and send the escalation status
+	flagPending                     // deliver the messages events left with the client
 )
+
+// maxPending bounds the messages events may leave with a client whose write pump is behind; past
+// it the pump reads the store instead.
+const maxPending = 64
 
 // closeGrace is how long a closing connection waits for the peer's close frame. Closing the TCP
 // connection with unread input makes the kernel send RST, which can destroy the error and close
@@ -52,6 +57,12 @@ type client struct {
 	dropped   atomic.Bool
 
 	lastRateErr time.Time // read pump only
+
+	pendMu sync.Mutex
+	// pending are stored messages that events on this replica carried (offer), in the order they
+	// came, not yet delivered. The write pump sends them without reading the store when they
+	// follow its cursor, and reads the store when they do not.
+	pending []conversation.Message
 }
 
 func (h *Hub) newClient(conn *websocket.Conn, ip string) *client {
@@ -69,6 +80,35 @@ func (c *client) flag(f uint32) {
 	case c.wake <- struct{}{}:
 	default:
 	}
+}
+
+// offer leaves the messages an event carries with the client and wakes its write pump.
+func (c *client) offer(ms []conversation.Message) {
+	c.pendMu.Lock()
+	if len(c.pending)+len(ms) > maxPending {
+		c.pending = nil
+		c.pendMu.Unlock()
+		c.flag(flagMessages)
+		return
+	}
+	c.pending = append(c.pending, ms...)
+	c.pendMu.Unlock()
+	c.flag(flagPending)
+}
+
+func (c *client) takePending() []conversation.Message {
+	c.pendMu.Lock()
+	defer c.pendMu.Unlock()
+	ms := c.pending
+	c.pending = nil
+	return ms
+}
+
+// putBack returns messages the pump could not send yet ahead of those offered since.
+func (c *client) putBack(ms []conversation.Message) {
+	c.pendMu.Lock()
+	defer c.pendMu.Unlock()
+	c.pending = append(append(make([]conversation.Message, 0, len(ms)+len(c.pending)), ms...), c.pending...)
 }
 
 // enqueue queues a frame without blocking. A client whose buffer is full is not keeping up and is
@@ -230,45 +270,34 @@ func (c *client) sendHello(after, cursor int64, ready bool) (int64, error) {
 	return next, c.write(encode(h))
 }
 
-// deliver acts on the flags: stored messages past the cursor, then the status.
+// deliver acts on the flags: messages past the cursor, from what events left with the client
+// when those follow the cursor and from the store otherwise, then the status.
 func (c *client) deliver(cursor int64) (int64, error) {
 	f := c.flags.Swap(0)
 	if f == 0 {
 		return cursor, nil
 	}
-	ctx, cancel := c.ctx()
-	defer cancel()
-	if f&flagMessages != 0 {
-	batches:
-		for {
-			ms, err := c.hub.conv.Since(ctx, c.conv, cursor, helloBatch)
+	if f&(flagMessages|flagPending) != 0 {
+		pend := c.takePending()
+		if f&flagMessages == 0 {
+			next, complete, err := c.deliverPending(cursor, pend)
 			if err != nil {
+				return next, err
+			}
+			if cursor = next; !complete {
+				f |= flagMessages
+			}
+		}
+		if f&flagMessages != 0 {
+			var err error
+			if cursor, err = c.deliverStored(cursor); err != nil {
 				return cursor, err
-			}
-			for _, m := range ms {
-				if m.ReplyTo != "" {
-					if c.held(m) {
-						// Its ack is not queued yet; doneAsking wakes the pump again.
-						break batches
-					}
-					// An ack queued before the hold ended goes out before the answer.
-					if err := c.flush(); err != nil {
-						return cursor, err
-					}
-				}
-				fr := messageFrameOf(m)
-				if err := c.write(encode(fr)); err != nil {
-					return cursor, err
-				}
-				cursor = m.Seq
-				c.hub.metrics.framesOut.WithLabelValues(frameType(fr)).Inc()
-			}
-			if len(ms) < helloBatch {
-				break
 			}
 		}
 	}
 	if f&flagStatus != 0 {
+		ctx, cancel := c.ctx()
+		defer cancel()
 		st, err := c.hub.conv.Status(ctx, c.conv)
 		if err != nil {
 			return cursor, err
@@ -280,6 +309,72 @@ func (c *client) deliver(cursor int64) (int64, error) {
 		c.hub.metrics.framesOut.WithLabelValues("escalation_status").Inc()
 	}
 	return cursor, nil
+}
+
+// deliverPending sends the messages events left that follow the cursor. It reports false when
+// one is missing before them (stored by another replica, or announced by an event that carried
+// no messages): the store has it, and the caller reads from there.
+func (c *client) deliverPending(cursor int64, pend []conversation.Message) (int64, bool, error) {
+	for i, m := range pend {
+		if m.Seq <= cursor {
+			continue // delivered already, by a hello or a read of the store
+		}
+		if m.Seq != cursor+1 {
+			return cursor, false, nil
+		}
+		if c.held(m) {
+			// Its ack is not queued yet; doneAsking wakes the pump again.
+			c.putBack(pend[i:])
+			return cursor, true, nil
+		}
+		if err := c.sendMessage(m); err != nil {
+			return cursor, true, err
+		}
+		cursor = m.Seq
+	}
+	return cursor, true, nil
+}
+
+// deliverStored reads the messages past the cursor from the store and sends them.
+func (c *client) deliverStored(cursor int64) (int64, error) {
+	ctx, cancel := c.ctx()
+	defer cancel()
+	for {
+		ms, err := c.hub.conv.Since(ctx, c.conv, cursor, helloBatch)
+		if err != nil {
+			return cursor, err
+		}
+		for _, m := range ms {
+			if c.held(m) {
+				// Its ack is not queued yet; doneAsking wakes the pump again, to read again.
+				c.flags.Or(flagMessages)
+				return cursor, nil
+			}
+			if err := c.sendMessage(m); err != nil {
+				return cursor, err
+			}
+			cursor = m.Seq
+		}
+		if len(ms) < helloBatch {
+			return cursor, nil
+		}
+	}
+}
+
+// sendMessage writes one stored message; an answer goes after the acks queued so far, the ack of
+// its question among them.
+func (c *client) sendMessage(m conversation.Message) error {
+	if m.ReplyTo != "" {
+		if err := c.flush(); err != nil {
+			return err
+		}
+	}
+	fr := messageFrameOf(m)
+	if err := c.write(encode(fr)); err != nil {
+		return err
+	}
+	c.hub.metrics.framesOut.WithLabelValues(frameType(fr)).Inc()
+	return nil
 }
 
 func frameType(v any) string {

@@ -104,7 +104,7 @@ func (c *client) ask(id, text string) {
 // the write pump for what it held back.
 func (c *client) doneAsking() {
 	if c.asking.Swap(nil) != nil {
-		c.flag(flagMessages)
+		c.flag(flagPending)
 	}
 }
 

@@ -219,7 +219,11 @@ func (h *Hub) deliver(ev conversation.Event) {
 	switch ev.Kind {
 	case conversation.EventMessages:
 		for c := range h.byConv[ev.ConversationID] {
-			c.flag(flagMessages)
+			if len(ev.Messages) > 0 {
+				c.offer(ev.Messages)
+			} else {
+				c.flag(flagMessages)
+			}
 		}
 	case conversation.EventStatus:
 		for c := range h.byConv[ev.ConversationID] {

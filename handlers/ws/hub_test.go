@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -51,7 +52,7 @@ func TestLocalBusDeliversToEverySubscriberUntilCancelled(t *testing.T) {
 	}
 	cancelA()
 	_ = bus.Publish(context.Background(), conversation.Event{Kind: conversation.EventQueue, Court: "210100"})
-	if len(a) != 1 || a[0] != ev || len(b) != 2 {
+	if len(a) != 1 || !reflect.DeepEqual(a[0], ev) || len(b) != 2 {
 		t.Fatalf("subscriber a got %v, b got %v", a, b)
 	}
 }

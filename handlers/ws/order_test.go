@@ -3,6 +3,7 @@ package ws
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -23,6 +24,9 @@ import (
 // waits until the pump is past the stored messages (it reads the status after them).
 type storeFirst struct {
 	hub *Hub
+	// carry picks the messages the event carries: none (receivers read the store), both, or only
+	// the answer (a gap before it, which the store fills).
+	carry func(q, a conversation.Message) []conversation.Message
 
 	mu      sync.Mutex
 	msgs    []conversation.Message
@@ -42,7 +46,7 @@ func (s *storeFirst) Ask(ctx context.Context, conv, id, text string, ack func(co
 	s.msgs, s.asked = append(s.msgs, q, a), true
 	s.mu.Unlock()
 	// Another tab's question and a status change arrive between the commit and the ack.
-	s.hub.Notify(ctx, conversation.Event{Kind: conversation.EventMessages, ConversationID: conv, Seq: 2})
+	s.hub.Notify(ctx, conversation.Event{Kind: conversation.EventMessages, ConversationID: conv, Seq: 2, Messages: s.carry(q, a)})
 	s.hub.Notify(ctx, conversation.Event{Kind: conversation.EventStatus, ConversationID: conv})
 	<-s.pumpRan
 	ack(conversation.Posted{Message: q})
@@ -84,9 +88,21 @@ func (s *storeFirst) Status(context.Context, string) (conversation.Status, error
 }
 
 // The answer, stored in the question's transaction, reaches the asking connection only after the
-// question's ack, even when the connection is woken to deliver messages before the ack is queued.
+// question's ack, even when the connection is woken to deliver messages before the ack is queued;
+// and each message once, in seq order, whether the event carries the messages or not.
 func TestAckPrecedesAnswerStoredWithTheQuestion(t *testing.T) {
-	conv := &storeFirst{pumpRan: make(chan struct{}, 1)}
+	cases := map[string]func(q, a conversation.Message) []conversation.Message{
+		"event without messages": func(q, a conversation.Message) []conversation.Message { return nil },
+		"event with both":        func(q, a conversation.Message) []conversation.Message { return []conversation.Message{q, a} },
+		"event with a gap":       func(q, a conversation.Message) []conversation.Message { return []conversation.Message{a} },
+	}
+	for name, carry := range cases {
+		t.Run(name, func(t *testing.T) { ackPrecedesAnswer(t, carry) })
+	}
+}
+
+func ackPrecedesAnswer(t *testing.T, carry func(q, a conversation.Message) []conversation.Message) {
+	conv := &storeFirst{pumpRan: make(chan struct{}, 1), carry: carry}
 	h := New(Config{}, slog.New(slog.NewTextHandler(io.Discard, nil)), conv, nil, NewLocalBus(), nil)
 	defer h.Close()
 	conv.hub = h
@@ -117,8 +133,16 @@ func TestAckPrecedesAnswerStoredWithTheQuestion(t *testing.T) {
 		t.Fatal(err)
 	}
 	var order []string
+	var seqs []float64
 	for len(order) == 0 || order[len(order)-1] != "answer" {
-		order = append(order, read()["type"].(string))
+		f := read()
+		order = append(order, f["type"].(string))
+		if seq, ok := f["seq"].(float64); ok && f["type"] != "ack" {
+			seqs = append(seqs, seq)
+		}
+	}
+	if fmt.Sprint(seqs) != "[1 2]" {
+		t.Fatalf("frames %v carried seqs %v: want the question and the answer once each", order, seqs)
 	}
 	ack := -1
 	for i, typ := range order {

@@ -9,7 +9,8 @@ type EventKind string
 const (
 	// EventMessages: the conversation has stored messages up to Seq. Receivers read what they have
 	// not delivered yet from the store, so an event that carries no message body can never lose,
-	// reorder or duplicate one.
+	// reorder or duplicate one. On the publishing replica the event also carries the messages
+	// (Messages), which spares that read when they follow what a receiver has delivered.
 	EventMessages EventKind = "messages"
 	// EventStatus: the conversation's mode, ticket or queue position changed.
 	EventStatus EventKind = "status"
@@ -47,6 +48,11 @@ type Event struct {
 	// Origin is the replica that published the event, set by a bus between replicas, so that the
 	// publisher can skip work it has already done.
 	Origin string `json:"origin,omitempty"`
+	// Messages, with Kind EventMessages, are the stored messages the event announces, in seq
+	// order, as the publisher stored them. They never leave the process (a bus between replicas
+	// carries the rest of the event), so a receiver must be able to do without them: it reads the
+	// store when they are absent or do not follow what it has delivered.
+	Messages []Message `json:"-"`
 }
 
 // Settings named by EventSetting.

@@ -70,11 +70,12 @@ func (s *Service) Ask(ctx context.Context, conversationID, clientID, text string
 	ack(p)
 	if !qa.Duplicate {
 		// One event for both messages: a connection reads everything past its cursor.
-		last := qa
+		ev := Event{Kind: EventMessages, ConversationID: conversationID, Seq: qa.Message.Seq, Court: qa.Court, Owner: qa.Owner,
+			Messages: []Message{qa.Message}}
 		if ex.Answer != nil {
-			last = *ex.Answer
+			ev.Seq, ev.Messages = ex.Answer.Message.Seq, append(ev.Messages, ex.Answer.Message)
 		}
-		s.notify.Notify(ctx, Event{Kind: EventMessages, ConversationID: conversationID, Seq: last.Message.Seq, Court: qa.Court, Owner: qa.Owner})
+		s.notify.Notify(ctx, ev)
 	}
 	if qa.Reopened {
 		s.notify.Notify(ctx, Event{Kind: EventStatus, ConversationID: conversationID})

@@ -181,7 +181,8 @@ func (s *Service) Post(ctx context.Context, conversationID, clientID, text strin
 		return Posted{}, fmt.Errorf("message id %q is already used by another kind of message: %w", clientID, knowledge.ErrConflict)
 	}
 	if !ap.Duplicate {
-		s.notify.Notify(ctx, Event{Kind: EventMessages, ConversationID: conversationID, Seq: ap.Message.Seq, Court: ap.Court, Owner: ap.Owner})
+		s.notify.Notify(ctx, Event{Kind: EventMessages, ConversationID: conversationID, Seq: ap.Message.Seq, Court: ap.Court, Owner: ap.Owner,
+			Messages: []Message{ap.Message}})
 	}
 	if ap.Reopened {
 		s.notify.Notify(ctx, Event{Kind: EventStatus, ConversationID: conversationID})
@@ -228,7 +229,8 @@ func (s *Service) store(ctx context.Context, q Message, res answer.Result) (Mess
 		return Message{}, err
 	}
 	if !ap.Duplicate {
-		s.notify.Notify(ctx, Event{Kind: EventMessages, ConversationID: q.ConversationID, Seq: ap.Message.Seq, Court: ap.Court, Owner: ap.Owner})
+		s.notify.Notify(ctx, Event{Kind: EventMessages, ConversationID: q.ConversationID, Seq: ap.Message.Seq, Court: ap.Court, Owner: ap.Owner,
+			Messages: []Message{ap.Message}})
 	}
 	return ap.Message, nil
 }
@@ -302,7 +304,8 @@ func (s *Service) PostJudgeMessage(ctx context.Context, conversationID string, j
 	if err != nil {
 		return Message{}, err
 	}
-	s.notify.Notify(ctx, Event{Kind: EventMessages, ConversationID: conversationID, Seq: ap.Message.Seq, Court: ap.Court, Owner: ap.Owner})
+	s.notify.Notify(ctx, Event{Kind: EventMessages, ConversationID: conversationID, Seq: ap.Message.Seq, Court: ap.Court, Owner: ap.Owner,
+		Messages: []Message{ap.Message}})
 	return ap.Message, nil
 }
 
@@ -315,6 +318,6 @@ func (s *Service) PostVisitNotice(ctx context.Context, conversationID string, vi
 	if err != nil {
 		return err
 	}
-	s.notify.Notify(ctx, Event{Kind: EventMessages, ConversationID: conversationID, Seq: ap.Message.Seq})
+	s.notify.Notify(ctx, Event{Kind: EventMessages, ConversationID: conversationID, Seq: ap.Message.Seq, Messages: []Message{ap.Message}})
 	return nil
 }
