@@ -136,20 +136,14 @@ func (s *Store) AppendMessage(ctx context.Context, m conversation.Message, reope
 // in the same transaction, the answer when the question is new and the bot answers in the mode
 // the question found.
 func (s *Store) AppendExchange(ctx context.Context, q, a conversation.Message) (conversation.Exchange, error) {
+	if s.groupExchanges {
+		return s.appendExchangeGrouped(ctx, q, a)
+	}
 	var out conversation.Exchange
 	err := s.tx(ctx, func(t *Tx) error {
-		out = conversation.Exchange{}
 		var err error
-		if out.Question, err = s.appendIn(ctx, t, q, true); err != nil || out.Question.Duplicate ||
-			!out.Question.Message.Mode.BotAnswers() {
-			return err
-		}
-		ans, err := s.appendIn(ctx, t, a, false)
-		if err != nil {
-			return err
-		}
-		out.Answer = &ans
-		return nil
+		out, err = s.exchangeIn(ctx, t, q, a)
+		return err
 	})
 	if err != nil && s.d.IsUniqueViolation(err) {
 		// A concurrent writer stored the question first: report it as a resend, without the
@@ -158,6 +152,22 @@ func (s *Store) AppendExchange(ctx context.Context, q, a conversation.Message) (
 		return conversation.Exchange{Question: ap}, err
 	}
 	return out, err
+}
+
+// exchangeIn stores an exchange inside t (AppendExchange).
+func (s *Store) exchangeIn(ctx context.Context, t *Tx, q, a conversation.Message) (conversation.Exchange, error) {
+	var out conversation.Exchange
+	var err error
+	if out.Question, err = s.appendIn(ctx, t, q, true); err != nil || out.Question.Duplicate ||
+		!out.Question.Message.Mode.BotAnswers() {
+		return out, err
+	}
+	ans, err := s.appendIn(ctx, t, a, false)
+	if err != nil {
+		return conversation.Exchange{}, err
+	}
+	out.Answer = &ans
+	return out, nil
 }
 
 // appendIn stores m with the conversation's next sequence number inside t (AppendMessage).

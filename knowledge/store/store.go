@@ -52,6 +52,10 @@ type Store struct {
 	probedOK    atomic.Int64
 
 	asks askLog // group commit of the HTTP ask records (groupcommit.go)
+	// groupExchanges is set when the writer is one connection: chat exchanges then share
+	// transactions (exchanges.go).
+	groupExchanges bool
+	exchanges      exchangeGroup
 
 	// Prepared statements of the writer and the readers, when the driver wants them (stmtcache.go).
 	wst, rst *stmtCache
@@ -76,7 +80,7 @@ func Connect(ctx context.Context, d Driver, dsn string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", d.Name(), err)
 	}
-	s := &Store{d: d, w: w, r: r, now: time.Now}
+	s := &Store{d: d, w: w, r: r, now: time.Now, groupExchanges: w.Stats().MaxOpenConnections == 1}
 	if p, ok := d.(Preparer); ok && p.PrepareOnce() {
 		s.wst, s.rst = newStmtCache(w), newStmtCache(r)
 		if r == w {

@@ -317,3 +317,73 @@ func testExchange(t *testing.T, s *store.Store) {
 		t.Fatalf("last_seq = %d, want 4 (question, answer, notice, question)", c.LastSeq)
 	}
 }
+
+// Many chat exchanges at once, as from many connections: each question is stored once with its
+// answer right after it, resends and failures among them change nothing for the others.
+func testConcurrentExchanges(t *testing.T, s *store.Store) {
+	ctx := context.Background()
+	const convs, each = 6, 10
+	ids := make([]string, convs)
+	for i := range ids {
+		ids[i] = convID(t)
+	}
+	exchange := func(ctx context.Context, conv, clientID string, kind conversation.Kind) (conversation.Exchange, error) {
+		return s.AppendExchange(ctx,
+			conversation.Message{ConversationID: conv, Kind: kind, ClientID: clientID, Text: "问题" + clientID},
+			conversation.Message{ConversationID: conv, Kind: conversation.KindBot, ReplyTo: clientID, Text: "答复" + clientID,
+				Answer: &answer.Result{Intent: answer.IntentAnswer, Answer: "答复" + clientID}})
+	}
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	var wg sync.WaitGroup
+	for _, conv := range ids {
+		for i := range each {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				id := fmt.Sprintf("q%d", i)
+				for try := range 2 { // the second is a resend
+					ex, err := exchange(ctx, conv, id, conversation.KindEnterprise)
+					if err != nil {
+						t.Errorf("%s/%s: %v", conv, id, err)
+						return
+					}
+					if try == 1 && (!ex.Question.Duplicate || ex.Answer != nil) {
+						t.Errorf("%s/%s resend = %+v", conv, id, ex)
+					}
+				}
+			}()
+		}
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			// A system message for a conversation that does not exist fails on its own.
+			if _, err := exchange(ctx, conv+"-missing", "x", conversation.KindSystem); !errors.Is(err, knowledge.ErrNotFound) {
+				t.Errorf("exchange in a missing conversation: %v", err)
+			}
+		}()
+		go func() {
+			defer wg.Done()
+			if _, err := exchange(cancelled, conv, "gone", conversation.KindEnterprise); !errors.Is(err, context.Canceled) {
+				t.Errorf("exchange with a cancelled context: %v", err)
+			}
+		}()
+	}
+	wg.Wait()
+	for _, conv := range ids {
+		ms, err := s.Messages(ctx, conv, 0, 1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ms) != 2*each {
+			t.Fatalf("%s: stored %d messages, want %d", conv, len(ms), 2*each)
+		}
+		for i := 0; i < len(ms); i += 2 {
+			q, a := ms[i], ms[i+1]
+			if q.Seq != int64(i+1) || a.Seq != q.Seq+1 || q.Kind != conversation.KindEnterprise || a.ReplyTo != q.ClientID ||
+				a.Text != "答复"+q.ClientID || a.Answer == nil {
+				t.Fatalf("%s: messages %d and %d are %+v and %+v: want a question and its answer", conv, i+1, i+2, q, a)
+			}
+		}
+	}
+}

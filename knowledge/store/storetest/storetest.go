@@ -39,6 +39,7 @@ func Run(t *testing.T, open Opener) {
 		"Messages":                  testMessages,
 		"ResendIdempotent":          testResendIdempotent,
 		"Exchange":                  testExchange,
+		"ConcurrentExchanges":       testConcurrentExchanges,
 		"ConcurrentSeq":             testConcurrentSeq,
 		"Tickets":                   testTickets,
 		"ConcurrentEscalations":     testConcurrentEscalations,
