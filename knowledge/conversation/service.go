@@ -96,6 +96,9 @@ type Opened struct {
 	// Refused is set when the presented token was forged, expired or unknown; a fresh conversation
 	// was started instead. It matches knowledge.ErrUnauthorized.
 	Refused error
+	// New is set for a fresh conversation: nothing is stored under its id, and nobody else can
+	// know the id before the caller hands out Token.
+	New bool
 }
 
 // Open reopens the conversation of a visitor token, or starts a fresh one when token is empty or
@@ -123,7 +126,7 @@ func (s *Service) Open(ctx context.Context, token string) (Opened, error) {
 	if err != nil {
 		return Opened{}, err
 	}
-	return Opened{Conversation: Conversation{ID: id, Mode: ModeBot}, Token: s.tokens.Issue(id), Refused: refused}, nil
+	return Opened{Conversation: Conversation{ID: id, Mode: ModeBot}, Token: s.tokens.Issue(id), Refused: refused, New: true}, nil
 }
 
 // NewID returns a random conversation id.
