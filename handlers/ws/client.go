@@ -356,10 +356,11 @@ func frameType(v any) string {
 	}
 }
 
-// Serve upgrades one connection, opens its conversation and hands it to its two pumps. It returns
-// as soon as they run: the HTTP server's goroutine, whose stack grew through the middleware and the
-// store's first queries, ends with the handshake, so an idle connection keeps only two small
-// goroutines and its buffers. The origin must already have been checked.
+// Serve upgrades one connection, opens its conversation and hands it to its read pump, and to a
+// write pump when there is something to write. It returns as soon as the read pump runs: the HTTP
+// server's goroutine, whose stack grew through the middleware and the store's first queries, ends
+// with the handshake, so an idle connection keeps only one small goroutine and its buffers. The
+// origin must already have been checked.
 func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, ip string) {
 	conn, err := h.up.Upgrade(w, r, nil)
 	if err != nil {
@@ -394,7 +395,7 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, ip string) {
 		c.sendError("", "invalid_token", "会话凭证无效或已过期，已为您开始新的会话", nil)
 	}
 	// The first hello reads the store here, before the pumps exist, so that its deep stack goes
-	// with this goroutine instead of staying with an idle write pump.
+	// with this goroutine instead of growing a pump's.
 	cursor, err := c.greet(after, opened.New)
 	if err != nil {
 		c.writeFailed(err)

@@ -1,6 +1,6 @@
-// Package ws is the enterprise chat's WebSocket hub: one read pump and one write pump per
-// connection, deadlines and ping/pong, a bounded send buffer per client (a slow client is dropped,
-// never waited for), limits on frame size, frame rate and connections per address, a registry
+// Package ws is the enterprise chat's WebSocket hub: one read pump per connection and one write
+// pump while it has something to write, deadlines and ping/pong (the hub pings in rounds), a
+// bounded send queue per client (a slow client is dropped, never waited for), limits on frame size, frame rate and connections per address, a registry
 // of chat connections per conversation, and the judge consoles (judge.go), each told the events
 // of the tickets its judge may see. It implements conversation.Notifier by
 // publishing on a Bus and delivers what the bus announces by reading the store, so that any
