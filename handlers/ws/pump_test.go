@@ -59,7 +59,8 @@ func readType(t *testing.T, ws *websocket.Conn) string {
 // A client that says nothing but answers pings stays connected well past PongWait; one that
 // ignores the pings is closed once PongWait has passed.
 func TestHubPingsKeepListeningClientsAndDropSilentOnes(t *testing.T) {
-	const pongWait = 300 * time.Millisecond
+	// Pongs have PongWait/10 to arrive, so a slow test machine needs a generous PongWait.
+	const pongWait = time.Second
 	_, url := serveHub(t, Config{PongWait: pongWait})
 	alive, silent := dial(t, url), dial(t, url)
 	var pings atomic.Int32
@@ -75,7 +76,7 @@ func TestHubPingsKeepListeningClientsAndDropSilentOnes(t *testing.T) {
 	// Pings are answered while the client reads, so both read at once.
 	aliveErr := make(chan error, 1)
 	go func() {
-		_ = alive.SetReadDeadline(time.Now().Add(5 * pongWait))
+		_ = alive.SetReadDeadline(time.Now().Add(3 * pongWait))
 		_, _, err := alive.ReadMessage()
 		aliveErr <- err
 	}()
@@ -88,8 +89,8 @@ func TestHubPingsKeepListeningClientsAndDropSilentOnes(t *testing.T) {
 	if err := <-aliveErr; !errors.As(err, &ne) || !ne.Timeout() {
 		t.Fatalf("a client answering pings was closed: %v", err)
 	}
-	if n := pings.Load(); n < 3 {
-		t.Fatalf("%d pings in %v, want one every %v", n, 5*pongWait, pongWait*9/10)
+	if n := pings.Load(); n < 2 {
+		t.Fatalf("%d pings in %v, want one every %v", n, 3*pongWait, pongWait*9/10)
 	}
 }
 
