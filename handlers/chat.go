@@ -28,8 +28,26 @@ func (s *chatAPI) chatSocket(c echo.Context) error {
 		return err
 	}
 	s.d.Hub.Serve(c.Response(), r, c.RealIP())
+	forgetConn(c)
 	return nil
 }
+
+// forgetConn drops the echo context's reference to the hijacked connection's ResponseWriter. echo
+// pools its contexts and keeps the last request's writer until the context is reused, and that
+// writer holds the HTTP server's per-connection state: its 4 KB reader and writer and the 2 KB
+// response buffer, never returned to their pools once hijacked. After a burst of handshakes the pool
+// holds one context per handshake that was in flight, so this is about 10 KB per idle socket until
+// two garbage collections have passed. The status stays for the request log.
+func forgetConn(c echo.Context) {
+	c.Response().Writer = hijacked{}
+}
+
+// hijacked stands for the writer of a connection taken over by a WebSocket: nothing can be written.
+type hijacked struct{}
+
+func (hijacked) Header() http.Header       { return http.Header{} }
+func (hijacked) Write([]byte) (int, error) { return 0, http.ErrHijacked }
+func (hijacked) WriteHeader(int)           {}
 
 // listCourts is GET /api/v1/courts, the intake form's city list.
 func (s *chatAPI) listCourts(c echo.Context) error {

@@ -2,9 +2,7 @@ package ws
 
 import (
 	"context"
-	"errors"
 	"io"
-	"net"
 	"net/http"
 	"strconv"
 	"sync"
@@ -33,8 +31,10 @@ const maxPending = 64
 // frames just written before the peer reads them.
 const closeGrace = 2 * time.Second
 
-// client is one WebSocket connection. The write pump alone writes to the connection and owns the
-// delivery cursor, so frames go out in one order without locks around the socket.
+// client is one WebSocket connection. One writer at a time writes to the connection and owns the
+// delivery cursor, so frames go out in one order without locks around the socket: the handshake
+// goroutine until the first hello is out, then a write pump started whenever there is something
+// to write (pump.go). An idle connection has no write pump, only its read pump.
 type client struct {
 	hub     *Hub
 	conn    *websocket.Conn
@@ -43,18 +43,24 @@ type client struct {
 	token   string
 	limiter *rate.Limiter
 
-	send    chan []byte   // direct replies (ack, error), bounded
-	hello   chan int64    // hello requests: send the messages after this seq
-	wake    chan struct{} // a flag was set
 	flags   atomic.Uint32
 	waiting atomic.Bool            // last status sent was "waiting", so queue events concern it
 	asking  atomic.Pointer[string] // client id of the question being stored, until its ack is queued
+	dropped atomic.Bool
 
-	done      chan struct{} // closed to end the write pump gracefully
-	closeOnce sync.Once
+	mu        sync.Mutex
+	queue     [][]byte // direct replies (ack, error) not yet written, at most cfg.SendBuffer
+	hellos    []int64  // hello requests: send the messages after this seq
+	writing   bool     // a writer runs: the handshake goroutine or a write pump
+	pingDue   bool     // the hub's ping round reached this client
+	closing   bool     // shutdown asked for the close frame
+	finished  bool     // the close frame is out or a write failed: no writer starts again
 	closeCode int
 	closeText string
-	dropped   atomic.Bool
+	slot      uint8 // the hub's ping round this client belongs to (set at register)
+
+	stopped chan struct{} // closed when the last writer has finished
+	cursor  int64         // writer only: the highest seq delivered on this connection
 
 	lastRateErr time.Time // read pump only
 
@@ -66,20 +72,22 @@ type client struct {
 }
 
 func (h *Hub) newClient(conn *websocket.Conn, ip string) *client {
-	c := &client{hub: h, conn: conn, ip: ip, send: make(chan []byte, h.cfg.SendBuffer), hello: make(chan int64, 4),
-		wake: make(chan struct{}, 1), done: make(chan struct{})}
+	// The handshake goroutine is the writer until Serve hands over, so nothing queued before the
+	// first hello starts a pump beside it.
+	c := &client{hub: h, conn: conn, ip: ip, writing: true, stopped: make(chan struct{})}
 	if h.cfg.Rate > 0 {
 		c.limiter = rate.NewLimiter(rate.Limit(h.cfg.Rate), h.cfg.Burst)
 	}
 	return c
 }
 
+// flag asks the writer to act on f (deliver messages, reread the status). The flag is set before
+// the writer is woken, and a writer checks the flags under mu before it stops, so none is missed.
 func (c *client) flag(f uint32) {
 	c.flags.Or(f)
-	select {
-	case c.wake <- struct{}{}:
-	default:
-	}
+	c.mu.Lock()
+	c.wakeLocked()
+	c.mu.Unlock()
 }
 
 // offer leaves the messages an event carries with the client and wakes its write pump.
@@ -111,15 +119,40 @@ func (c *client) putBack(ms []conversation.Message) {
 	c.pending = append(append(make([]conversation.Message, 0, len(ms)+len(c.pending)), ms...), c.pending...)
 }
 
-// enqueue queues a frame without blocking. A client whose buffer is full is not keeping up and is
+// enqueue queues a frame without blocking. A client whose queue is full is not keeping up and is
 // dropped, so that it never holds up the hub or other clients.
 func (c *client) enqueue(v any) {
 	b := encode(v)
-	select {
-	case c.send <- b:
-	default:
+	c.mu.Lock()
+	full := len(c.queue) >= c.hub.cfg.SendBuffer
+	if !full {
+		c.queue = append(c.queue, b)
+		c.wakeLocked()
+	}
+	c.mu.Unlock()
+	if full {
 		c.drop("slow")
 	}
+}
+
+// requestHello queues a resume's hello; it reports false when too many are waiting already.
+func (c *client) requestHello(after int64) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.hellos) >= maxHellos {
+		return false
+	}
+	c.hellos = append(c.hellos, after)
+	c.wakeLocked()
+	return true
+}
+
+// ping asks the writer for a ping frame; the hub calls it once per round.
+func (c *client) ping() {
+	c.mu.Lock()
+	c.pingDue = true
+	c.wakeLocked()
+	c.mu.Unlock()
 }
 
 // drop closes the connection at once, unblocking both pumps.
@@ -130,12 +163,15 @@ func (c *client) drop(reason string) {
 	}
 }
 
-// shutdown asks the write pump to flush the queued frames, send a close frame and stop.
+// shutdown asks the writer to flush the queued frames, send a close frame and stop for good.
 func (c *client) shutdown(code int, text string) {
-	c.closeOnce.Do(func() {
-		c.closeCode, c.closeText = code, text
-		close(c.done)
-	})
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closing {
+		return
+	}
+	c.closing, c.closeCode, c.closeText = true, code, text
+	c.wakeLocked()
 }
 
 func (c *client) write(b []byte) error {
@@ -144,7 +180,7 @@ func (c *client) write(b []byte) error {
 }
 
 // greet sends the direct replies queued so far and the first hello; it returns the delivery
-// cursor. Only Serve calls it, before the write pump starts, so it is the one writer then. A new
+// cursor. Only Serve calls it, before any write pump starts, so it is the one writer then. A new
 // conversation has nothing stored to read: its hello is built without the store, which spares
 // two reads per connection when many open at once.
 func (c *client) greet(after int64, fresh bool) (int64, error) {
@@ -157,81 +193,6 @@ func (c *client) greet(after int64, fresh bool) (int64, error) {
 			Mode: conversation.ModeBot, Messages: []any{}}))
 	}
 	return c.sendHello(after, 0, false)
-}
-
-// writePump is the only writer of the connection once the first hello is out; cursor is the
-// highest seq delivered on this connection.
-func (c *client) writePump(stopped chan<- struct{}, cursor int64) {
-	defer close(stopped)
-	ping := time.NewTicker(c.hub.cfg.PongWait * 9 / 10)
-	defer ping.Stop()
-	fail := func(err error) {
-		if !errors.Is(err, net.ErrClosed) {
-			c.hub.log.Debug("ws: write failed", "conversation", c.conv, "err", err)
-		}
-		c.drop("write")
-	}
-	for {
-		select {
-		case <-c.done:
-			if err := c.flush(); err != nil {
-				fail(err)
-				return
-			}
-			_ = c.conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(c.closeCode, c.closeText),
-				time.Now().Add(c.hub.cfg.WriteWait))
-			// The read pump now only waits for the peer's close frame, and not for long.
-			_ = c.conn.SetReadDeadline(time.Now().Add(closeGrace))
-			return
-		case b := <-c.send:
-			if err := c.write(b); err != nil {
-				fail(err)
-				return
-			}
-		case after := <-c.hello:
-			if err := c.flush(); err != nil {
-				fail(err)
-				return
-			}
-			next, err := c.sendHello(after, cursor, true)
-			if err != nil {
-				fail(err)
-				return
-			}
-			cursor = next
-			c.flag(0) // deliver what arrived while the hello was built
-		case <-c.wake:
-			if err := c.flush(); err != nil {
-				fail(err)
-				return
-			}
-			var err error
-			if cursor, err = c.deliver(cursor); err != nil {
-				fail(err)
-				return
-			}
-		case <-ping.C:
-			if err := c.conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(c.hub.cfg.WriteWait)); err != nil {
-				fail(err)
-				return
-			}
-		}
-	}
-}
-
-// flush writes the direct replies queued so far, so that an ack goes out before the answer it
-// precedes.
-func (c *client) flush() error {
-	for {
-		select {
-		case b := <-c.send:
-			if err := c.write(b); err != nil {
-				return err
-			}
-		default:
-			return nil
-		}
-	}
 }
 
 func (c *client) ctx() (context.Context, context.CancelFunc) {
@@ -395,10 +356,11 @@ func frameType(v any) string {
 	}
 }
 
-// Serve upgrades one connection, opens its conversation and hands it to its two pumps. It returns
-// as soon as they run: the HTTP server's goroutine, whose stack grew through the middleware and the
-// store's first queries, ends with the handshake, so an idle connection keeps only two small
-// goroutines and its buffers. The origin must already have been checked.
+// Serve upgrades one connection, opens its conversation and hands it to its read pump, and to a
+// write pump when there is something to write. It returns as soon as the read pump runs: the HTTP
+// server's goroutine, whose stack grew through the middleware and the store's first queries, ends
+// with the handshake, so an idle connection keeps only one small goroutine and its buffers. The
+// origin must already have been checked.
 func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, ip string) {
 	conn, err := h.up.Upgrade(w, r, nil)
 	if err != nil {
@@ -433,28 +395,26 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, ip string) {
 		c.sendError("", "invalid_token", "会话凭证无效或已过期，已为您开始新的会话", nil)
 	}
 	// The first hello reads the store here, before the pumps exist, so that its deep stack goes
-	// with this goroutine instead of staying with an idle write pump.
+	// with this goroutine instead of growing a pump's.
 	cursor, err := c.greet(after, opened.New)
 	if err != nil {
-		if !errors.Is(err, net.ErrClosed) {
-			h.log.Debug("ws: write failed", "conversation", c.conv, "err", err)
-		}
-		c.drop("write")
+		c.writeFailed(err)
 		h.unregister(c)
 		h.release(ip)
 		conn.Close()
 		return
 	}
-	stopped := make(chan struct{})
-	go c.writePump(stopped, cursor)
-	c.flag(0) // deliver what arrived while the hello was built
+	c.cursor = cursor
+	// What arrived while the hello was built, or nothing: then no write pump runs until there is
+	// something to write.
+	c.handOver()
 	go func() {
 		defer conn.Close()
 		defer h.release(ip)
 		defer h.unregister(c)
 		c.readPump()
 		c.shutdown(websocket.CloseNormalClosure, "")
-		<-stopped
+		<-c.stopped
 	}()
 }
 

@@ -55,9 +55,7 @@ func (c *client) handle(data []byte) {
 			c.sendError("", "bad_frame", "resume 消息需要 last_seq 字段（不小于 0）", nil)
 			return
 		}
-		select {
-		case c.hello <- *f.LastSeq:
-		default:
+		if !c.requestHello(*f.LastSeq) {
 			c.sendError("", "rate_limited", "恢复请求过于频繁，请稍后再试", nil)
 		}
 	case typeTyping:

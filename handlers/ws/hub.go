@@ -1,6 +1,6 @@
-// Package ws is the enterprise chat's WebSocket hub: one read pump and one write pump per
-// connection, deadlines and ping/pong, a bounded send buffer per client (a slow client is dropped,
-// never waited for), limits on frame size, frame rate and connections per address, a registry
+// Package ws is the enterprise chat's WebSocket hub: one read pump per connection and one write
+// pump while it has something to write, deadlines and ping/pong (the hub pings in rounds), a
+// bounded send queue per client (a slow client is dropped, never waited for), limits on frame size, frame rate and connections per address, a registry
 // of chat connections per conversation, and the judge consoles (judge.go), each told the events
 // of the tickets its judge may see. It implements conversation.Notifier by
 // publishing on a Bus and delivers what the bus announces by reading the store, so that any
@@ -79,6 +79,8 @@ type Hub struct {
 	up      websocket.Upgrader
 	origins map[string]bool
 	unsub   func()
+	// quit ends the ping rounds at shutdown.
+	quit chan struct{}
 	// observe records each stored answer (the service's /metrics); nil records nothing.
 	observe func(answer.Result, time.Duration)
 
@@ -88,6 +90,7 @@ type Hub struct {
 	// tickets its judge may see, and closed when its session ends.
 	judges    map[*judgeConn]struct{}
 	perIP     map[string]int
+	nextSlot  uint8 // the ping round of the next client
 	closed    bool
 	serving   sync.WaitGroup // connections past admission, so Close can wait for them
 	unsubOnce sync.Once
@@ -121,7 +124,7 @@ func New(cfg Config, log *slog.Logger, conv Conversations, esc Escalations, bus 
 	}
 	h := &Hub{cfg: cfg, log: log, conv: conv, esc: esc, bus: bus, metrics: newMetrics(reg),
 		origins: map[string]bool{}, byConv: map[string]map[*client]struct{}{},
-		judges: map[*judgeConn]struct{}{}, perIP: map[string]int{}}
+		judges: map[*judgeConn]struct{}{}, perIP: map[string]int{}, quit: make(chan struct{})}
 	for _, o := range cfg.Origins {
 		h.origins[normalizeOrigin(o)] = true
 	}
@@ -136,6 +139,7 @@ func New(cfg Config, log *slog.Logger, conv Conversations, esc Escalations, bus 
 		CheckOrigin: func(*http.Request) bool { return true },
 	}
 	h.unsub = bus.Subscribe(h.deliver)
+	go h.pingLoop(h.quit)
 	h.metrics.registerQueue(reg, h.sendQueue)
 	return h
 }
@@ -157,7 +161,9 @@ func (h *Hub) sendQueue() (total, fullest int) {
 	defer h.mu.Unlock()
 	for _, set := range h.byConv {
 		for c := range set {
-			n := len(c.send)
+			c.mu.Lock()
+			n := len(c.queue)
+			c.mu.Unlock()
 			total += n
 			fullest = max(fullest, n)
 		}
@@ -276,6 +282,7 @@ func (h *Hub) register(c *client) {
 		h.byConv[c.conv] = set
 	}
 	set[c] = struct{}{}
+	c.slot, h.nextSlot = h.nextSlot, (h.nextSlot+1)%pingRounds
 	if h.closed { // admitted just before Close
 		c.enqueue(restarting)
 		c.shutdown(websocket.CloseServiceRestart, "service restart")
@@ -336,7 +343,10 @@ func (h *Hub) Shutdown(ctx context.Context) {
 		c.enqueue(restarting)
 		c.shutdown(websocket.CloseServiceRestart, "service restart")
 	}
-	h.unsubOnce.Do(h.unsub)
+	h.unsubOnce.Do(func() {
+		h.unsub()
+		close(h.quit)
+	})
 	done := make(chan struct{})
 	go func() { h.serving.Wait(); close(done) }()
 	select {

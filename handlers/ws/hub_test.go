@@ -67,8 +67,9 @@ func TestSlowClientIsDroppedNotWaitedFor(t *testing.T) {
 			t.Error(err)
 			return
 		}
-		// No write pump runs, as when the pump is stuck on a client that stopped reading: the
-		// third frame finds the buffer full, and enqueue drops the client instead of waiting.
+		// No write pump runs (a new client's writer is its handshake), as when the pump is stuck
+		// on a client that stopped reading: the third frame finds the queue full, and enqueue
+		// drops the client instead of waiting.
 		c := h.newClient(conn, "127.0.0.1")
 		for range 3 {
 			c.sendError("", "rate_limited", "x", nil)
@@ -82,8 +83,11 @@ func TestSlowClientIsDroppedNotWaitedFor(t *testing.T) {
 	}
 	defer conn.Close()
 	c := <-result
-	if !c.dropped.Load() || len(c.send) != 2 {
-		t.Fatalf("dropped=%v queued=%d", c.dropped.Load(), len(c.send))
+	c.mu.Lock()
+	queued := len(c.queue)
+	c.mu.Unlock()
+	if !c.dropped.Load() || queued != 2 {
+		t.Fatalf("dropped=%v queued=%d", c.dropped.Load(), queued)
 	}
 	_ = conn.SetReadDeadline(time.Now().Add(10 * time.Second))
 	if _, _, err := conn.ReadMessage(); err == nil {
