@@ -58,17 +58,15 @@ type client struct {
 	closeCode int
 	closeText string
 	slot      uint8 // the hub's ping round this client belongs to (set at register)
+	// pending are stored messages that events on this replica carried (offer), in the order they
+	// came, not yet delivered. The write pump sends them without reading the store when they
+	// follow its cursor, and reads the store when they do not.
+	pending []conversation.Message
 
 	stopped chan struct{} // closed when the last writer has finished
 	cursor  int64         // writer only: the highest seq delivered on this connection
 
 	lastRateErr time.Time // read pump only
-
-	pendMu sync.Mutex
-	// pending are stored messages that events on this replica carried (offer), in the order they
-	// came, not yet delivered. The write pump sends them without reading the store when they
-	// follow its cursor, and reads the store when they do not.
-	pending []conversation.Message
 }
 
 func (h *Hub) newClient(conn *websocket.Conn, ip string) *client {
@@ -92,21 +90,21 @@ func (c *client) flag(f uint32) {
 
 // offer leaves the messages an event carries with the client and wakes its write pump.
 func (c *client) offer(ms []conversation.Message) {
-	c.pendMu.Lock()
+	c.mu.Lock()
 	if len(c.pending)+len(ms) > maxPending {
 		c.pending = nil
-		c.pendMu.Unlock()
+		c.mu.Unlock()
 		c.flag(flagMessages)
 		return
 	}
 	c.pending = append(c.pending, ms...)
-	c.pendMu.Unlock()
+	c.mu.Unlock()
 	c.flag(flagPending)
 }
 
 func (c *client) takePending() []conversation.Message {
-	c.pendMu.Lock()
-	defer c.pendMu.Unlock()
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	ms := c.pending
 	c.pending = nil
 	return ms
@@ -114,8 +112,8 @@ func (c *client) takePending() []conversation.Message {
 
 // putBack returns messages the pump could not send yet ahead of those offered since.
 func (c *client) putBack(ms []conversation.Message) {
-	c.pendMu.Lock()
-	defer c.pendMu.Unlock()
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	c.pending = append(append(make([]conversation.Message, 0, len(ms)+len(c.pending)), ms...), c.pending...)
 }
 

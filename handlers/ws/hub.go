@@ -1,10 +1,11 @@
 // Package ws is the enterprise chat's WebSocket hub: one read pump per connection and one write
 // pump while it has something to write, deadlines and ping/pong (the hub pings in rounds), a
-// bounded send queue per client (a slow client is dropped, never waited for), limits on frame size, frame rate and connections per address, a registry
-// of chat connections per conversation, and the judge consoles (judge.go), each told the events
-// of the tickets its judge may see. It implements conversation.Notifier by
-// publishing on a Bus and delivers what the bus announces by reading the store, so that any
-// replica can serve any client.
+// bounded send queue per client (a slow client is dropped, never waited for), limits on frame
+// size, frame rate and connections per address, a registry of chat connections per conversation,
+// and the judge consoles (judge.go), each told the events of the tickets its judge may see. It
+// implements conversation.Notifier by publishing on a Bus. What the bus announces is delivered
+// from the store, so that any replica can serve any client; the messages an event of this
+// replica carries go out without that read when they follow what the connection has.
 package ws
 
 import (
