@@ -18,18 +18,23 @@ import (
 // TestDumpAnswers writes, for every question of the seed's question bank, the shared dev sets
 // and the package's test sets, everything the search and the engine decide (ranked hits,
 // internal scores to 1e-9, intent, passage, answer) to the file named by COURTDESK_DUMP. A change
-// meant only to make the search cheaper must leave that file byte for byte the same:
+// meant only to make the search cheaper must leave that file byte for byte the same.
 //
-//	COURTDESK_DUMP=/tmp/before.txt go test ./index -run TestDumpAnswers   (on the old build)
-//	COURTDESK_DUMP=/tmp/after.txt go test ./index -run TestDumpAnswers    (on the new build)
+// The index lives in COURTDESK_DUMP_DIR and is reused by later runs: two builds of the same
+// articles may number Bleve's documents differently (which breaks score ties at the candidate
+// cut-off differently) and calibrations differ in the last digits, so the builds compared must
+// read one index and one saved matcher:
+//
+//	COURTDESK_DUMP_DIR=/tmp/dumpidx COURTDESK_DUMP=/tmp/before.txt go test ./index -run TestDumpAnswers   (old build)
+//	COURTDESK_DUMP_DIR=/tmp/dumpidx COURTDESK_DUMP=/tmp/after.txt go test ./index -run TestDumpAnswers    (new build)
 //	cmp /tmp/before.txt /tmp/after.txt
 //
-// COURTDESK_DUMP_SYNTHETIC=n adds the dev questions over n generated articles, to cover the paths
-// only a large base takes.
+// COURTDESK_DUMP_SYNTHETIC=n adds the dev questions over n generated articles (uncalibrated), to
+// cover the paths only a large base takes.
 func TestDumpAnswers(t *testing.T) {
-	out := os.Getenv("COURTDESK_DUMP")
-	if out == "" {
-		t.Skip("COURTDESK_DUMP not set")
+	out, dir := os.Getenv("COURTDESK_DUMP"), os.Getenv("COURTDESK_DUMP_DIR")
+	if out == "" || dir == "" {
+		t.Skip("COURTDESK_DUMP and COURTDESK_DUMP_DIR not set")
 	}
 	f, err := os.Create(out)
 	if err != nil {
@@ -56,23 +61,30 @@ func TestDumpAnswers(t *testing.T) {
 			qs = append(qs, it.Q)
 		}
 	}
-	eng, ix := seedEngine(t)
-	dump(t, w, "seed", ix, eng, qs)
+	norm, err := index.NewNormalizer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, st, err := index.Open(filepath.Join(dir, "seed"), norm, index.NewSynonyms(index.DefaultLexicon()), as)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	ix.WaitCalibrated()
+	t.Logf("seed index: %+v", st)
+	dump(t, w, "seed", ix, answer.New(ix, ix, ix, answer.DefaultConfig()), qs)
 
 	if n := os.Getenv("COURTDESK_DUMP_SYNTHETIC"); n != "" {
 		var k int
 		if _, err := fmt.Sscan(n, &k); err != nil {
 			t.Fatal(err)
 		}
-		norm, err := index.NewNormalizer()
-		if err != nil {
-			t.Fatal(err)
-		}
-		big, _, err := index.Open(t.TempDir(), norm, index.NewSynonyms(index.DefaultLexicon()), synthetic(as, k), index.WithoutCalibration())
+		big, st, err := index.Open(filepath.Join(dir, "synthetic-"+n), norm, index.NewSynonyms(index.DefaultLexicon()), synthetic(as, k), index.WithoutCalibration())
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer big.Close()
+		t.Logf("synthetic index: %+v", st)
 		var dev []string
 		for _, it := range loadDev(t) {
 			dev = append(dev, it.Q)
