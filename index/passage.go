@@ -22,6 +22,7 @@ type block struct {
 	heading string
 	text    string // plain text
 	norm    string // heading and text, normalised, for matching
+	runes   int    // length of text in runes
 }
 
 // blocks splits a Markdown body into paragraphs and list items. The 法律依据 and 相关专题 sections
@@ -69,6 +70,7 @@ func (d *doc) paragraphs(n *Normalizer) []block {
 		d.blocks = blocks(d.art.Body)
 		for i := range d.blocks {
 			d.blocks[i].norm = n.Normalize(d.blocks[i].heading + " " + d.blocks[i].text)
+			d.blocks[i].runes = utf8.RuneCountInString(d.blocks[i].text)
 		}
 	})
 	return d.blocks
@@ -86,16 +88,24 @@ func (ix *Index) passage(norm string, exps []expansion, d *doc) answer.Passage {
 		text += " " + strings.Join(e.alts, " ")
 	}
 	q := ix.queryTokens(text)
+	weights := make([]float64, len(q))
+	for i, t := range q {
+		weights[i] = ix.weight(t)
+	}
+	look := newGramLookup(q)
 	best, bestScore := -1, 0.0
 	for i, b := range bs {
 		var s float64
-		for _, t := range q {
-			if b.norm != "" && strings.Contains(b.norm, t) {
-				s += ix.weight(t)
+		if b.norm != "" {
+			found := look.scan(b.norm)
+			for j, t := range q {
+				if found&(1<<j) != 0 || look.long[j] && strings.Contains(b.norm, t) {
+					s += weights[j]
+				}
 			}
 		}
 		// A long block covers more by chance; prefer the tighter one at equal coverage.
-		s /= 1 + float64(utf8.RuneCountInString(b.text))/600
+		s /= 1 + float64(b.runes)/600
 		if s > bestScore {
 			best, bestScore = i, s
 		}
