@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"math"
+	"math/bits"
 	"sort"
 	"strings"
 	"sync"
@@ -320,6 +321,7 @@ type qterms struct {
 	toks  []string
 	terms []qterm
 	total float64
+	pos   idTable // known token id → index in terms; empty if there are more than 64 terms
 }
 
 func (ix *Index) resolve(toks []string) qterms {
@@ -334,6 +336,9 @@ func (ix *Index) resolve(toks []string) qterms {
 		}
 		q.terms[i] = qterm{id: id, known: known, w: w}
 		q.total += w
+	}
+	if len(toks) <= 64 {
+		q.pos = newIDTable(q.terms)
 	}
 	return q
 }
@@ -355,9 +360,23 @@ func (ix *Index) similarity(q qterms, d *doc, matched map[string]bool) (coverage
 	coverage = hit / q.total
 	for _, p := range d.phrasings {
 		var common float64
-		for _, x := range q.terms {
-			if x.known && p.tokens.has(x.id) {
-				common += x.w
+		if q.pos.keys != nil {
+			// A phrasing has fewer tokens than a long question: look its tokens up in the
+			// question, then add the weights in the question's order, as below.
+			var in uint64
+			for _, id := range p.tokens {
+				if j, ok := q.pos.get(id); ok {
+					in |= 1 << j
+				}
+			}
+			for ; in != 0; in &= in - 1 {
+				common += q.terms[bits.TrailingZeros64(in)].w
+			}
+		} else {
+			for _, x := range q.terms {
+				if x.known && p.tokens.has(x.id) {
+					common += x.w
+				}
 			}
 		}
 		if s := 2 * common / (q.total + p.weight); s > best {
