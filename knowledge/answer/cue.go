@@ -38,6 +38,30 @@ func (c *cue) FindAllString(s string, n int) []string {
 	return c.re.FindAllString(s, n)
 }
 
+// FindString is regexp.Regexp.FindString.
+func (c *cue) FindString(s string) string {
+	if !c.possible(s) {
+		return ""
+	}
+	return c.re.FindString(s)
+}
+
+// FindStringSubmatch is regexp.Regexp.FindStringSubmatch.
+func (c *cue) FindStringSubmatch(s string) []string {
+	if !c.possible(s) {
+		return nil
+	}
+	return c.re.FindStringSubmatch(s)
+}
+
+// FindAllStringSubmatch is regexp.Regexp.FindAllStringSubmatch.
+func (c *cue) FindAllStringSubmatch(s string, n int) [][]string {
+	if !c.possible(s) {
+		return nil
+	}
+	return c.re.FindAllStringSubmatch(s, n)
+}
+
 // ReplaceAllString is regexp.Regexp.ReplaceAllString.
 func (c *cue) ReplaceAllString(s, repl string) string {
 	if !c.possible(s) {

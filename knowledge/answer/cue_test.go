@@ -35,9 +35,10 @@ func TestRequiredWords(t *testing.T) {
 func TestCuesMatchLikeTheirRegexps(t *testing.T) {
 	cues := append(append([]*cue{}, explicitRE...), complaintRE...)
 	cues = append(cues, explicitNotRE, urgentRE, caseRefRE, opinionRE, smalltalkRE, smalltalkAnyRE, smalltalkOnlyRE,
-		botFeedbackRE, nonLegalRE, visitRE)
+		botFeedbackRE, nonLegalRE, visitRE, caseNumberRE, bareCaseNumberRE, arbitrationNumberRE)
 	texts := []string{"", "你好", "哈哈哈", "请问怎么办？", "转人工", "人工 人工", "我要投诉执行法官态度恶劣", "公司账户刚被冻结，工资发不出！！",
-		"我们的案子下周开庭，能赢吗", "想请法官来企业讲课", "excel怎么做数据透视", "再不发工资就要停产了", "法官的电话是多少"}
+		"我们的案子下周开庭，能赢吗", "想请法官来企业讲课", "excel怎么做数据透视", "再不发工资就要停产了", "法官的电话是多少",
+		"（2025）辽0102民初1234号", "2024辽02执678", "沈仲字〔2024〕第123号", "2023年度报告第5号"}
 	for _, c := range cues {
 		cases := slices.Clone(texts)
 		for _, w := range requiredWords(c.re.String()) {
@@ -53,6 +54,15 @@ func TestCuesMatchLikeTheirRegexps(t *testing.T) {
 			}
 			if got, want := c.FindAllString(s, -1), c.re.FindAllString(s, -1); !slices.Equal(got, want) {
 				t.Errorf("%s: %q: cue finds %q, regexp %q", c.re, s, got, want)
+			}
+			if got, want := c.FindString(s), c.re.FindString(s); got != want {
+				t.Errorf("%s: %q: cue finds %q, regexp %q", c.re, s, got, want)
+			}
+			if got, want := c.FindStringSubmatch(s), c.re.FindStringSubmatch(s); !slices.Equal(got, want) {
+				t.Errorf("%s: %q: cue finds %q, regexp %q", c.re, s, got, want)
+			}
+			if got, want := len(c.FindAllStringSubmatch(s, -1)), len(c.re.FindAllStringSubmatch(s, -1)); got != want {
+				t.Errorf("%s: %q: cue finds %d, regexp %d", c.re, s, got, want)
 			}
 		}
 	}
