@@ -78,7 +78,8 @@ func (d *doc) paragraphs(n *Normalizer) []block {
 
 // passage returns the block of d's body that covers most of the question's information, with its
 // heading. The caller holds ix.mu.
-func (ix *Index) passage(norm string, exps []expansion, d *doc) answer.Passage {
+// qtoks is ix.queryTokens(norm), or nil to have it computed.
+func (ix *Index) passage(norm string, qtoks []string, exps []expansion, d *doc) answer.Passage {
 	bs := d.paragraphs(ix.norm)
 	if len(bs) == 0 {
 		return answer.Passage{}
@@ -87,7 +88,10 @@ func (ix *Index) passage(norm string, exps []expansion, d *doc) answer.Passage {
 	for _, e := range exps {
 		text += " " + strings.Join(e.alts, " ")
 	}
-	q := ix.queryTokens(text)
+	q := qtoks
+	if text != norm || q == nil {
+		q = ix.queryTokens(text)
+	}
 	weights := make([]float64, len(q))
 	for i, t := range q {
 		weights[i] = ix.weight(t)
@@ -129,5 +133,5 @@ func (ix *Index) Passage(question, slug string) answer.Passage {
 		return answer.Passage{}
 	}
 	norm := ix.norm.Normalize(question)
-	return ix.passage(norm, ix.syn.match(norm), d)
+	return ix.passage(norm, nil, ix.syn.match(norm), d)
 }

@@ -134,7 +134,7 @@ func (ix *Index) Search(ctx context.Context, question string, limit int) (answer
 		}
 		h := answer.Hit{Article: d.art, Score: math.Round(c.p*1000) / 1000}
 		if len(res.Hits) == 0 {
-			h.Passage = ix.passage(norm, exps, d) // only the best hit can answer
+			h.Passage = ix.passage(norm, qtoks, exps, d) // only the best hit can answer
 		}
 		res.Hits = append(res.Hits, h)
 	}
