@@ -33,54 +33,55 @@ type sparse struct {
 // grams calls fn for every n-gram of the normalised text with its type weight. Framing words
 // (怎么, 可以) and digits are left out.
 func grams(norm string, scale float64, fn func(g string, w float64)) {
-	runes := make([]rune, 0, utf8.RuneCountInString(norm))
-	flush := func() {
-		for i := range runes {
-			if g := string(runes[i]); !stopTokens[g] {
+	// Every gram is a substring of norm (a run of Han characters, or of ASCII letters and digits,
+	// is contiguous in it), so it is sliced from norm rather than built from runes: no gram
+	// allocates. offs holds the byte offsets of the current run's runes.
+	var buf [64]int
+	offs := buf[:0]
+	flush := func(end int) {
+		n := len(offs)
+		offs = append(offs, end)
+		for i := 0; i < n; i++ {
+			if g := norm[offs[i]:offs[i+1]]; !stopTokens[g] {
 				fn(g, uniWeight*scale)
 			}
-			if i+1 < len(runes) {
-				if g := string(runes[i : i+2]); !stopTokens[g] {
+			if i+1 < n {
+				if g := norm[offs[i]:offs[i+2]]; !stopTokens[g] {
 					fn(g, biWeight*scale)
 				}
 			}
-			if i+2 < len(runes) {
-				fn(string(runes[i:i+3]), triWeight*scale)
+			if i+2 < n {
+				fn(norm[offs[i]:offs[i+3]], triWeight*scale)
 			}
 		}
-		runes = runes[:0]
+		offs = offs[:0]
 	}
-	word := make([]rune, 0, 16)
+	wordStart, wordEnd, digits := -1, 0, true
 	flushWord := func() {
-		if len(word) >= 2 && !allDigitRunes(word) {
-			fn(string(word), biWeight*scale)
+		if wordStart >= 0 && wordEnd-wordStart >= 2 && !digits {
+			fn(norm[wordStart:wordEnd], biWeight*scale)
 		}
-		word = word[:0]
+		wordStart, digits = -1, true
 	}
-	for _, r := range norm {
+	for i, r := range norm {
 		switch {
 		case unicode.Is(unicode.Han, r):
 			flushWord()
-			runes = append(runes, r)
+			offs = append(offs, i)
 		case r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r) || r == '+'):
-			flush()
-			word = append(word, r)
+			flush(i)
+			if wordStart < 0 {
+				wordStart = i
+			}
+			wordEnd = i + 1
+			digits = digits && r >= '0' && r <= '9'
 		default:
-			flush()
+			flush(i)
 			flushWord()
 		}
 	}
-	flush()
+	flush(len(norm))
 	flushWord()
-}
-
-func allDigitRunes(rs []rune) bool {
-	for _, r := range rs {
-		if r < '0' || r > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // counts gathers the raw n-gram counts of a text and of its lexicon expansions: an expansion's

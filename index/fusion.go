@@ -72,18 +72,36 @@ func candidates(ms []matchScores, bl map[int32]float64, known, long float64) []c
 	pick := map[int32]bool{}
 	// topBy picks the k best articles by one score in one pass, keeping a small sorted list:
 	// sorting every article would cost more than the rest of the search at 10,000 articles.
-	topBy := func(k int, key func(matchScores) float64) int32 {
+	topBy := func(k int, cen bool) int32 {
+		key := func(i int32) float64 {
+			if cen {
+				return ms[i].cen
+			}
+			return ms[i].knn1
+		}
 		best := make([]int32, 0, k+1)
 		better := func(a, b int32) bool {
-			ka, kb := key(ms[a]), key(ms[b])
+			ka, kb := key(a), key(b)
 			return ka > kb || ka == kb && a < b
 		}
 		for i := range ms {
-			if key(ms[i]) <= 0 {
+			// The key is read here directly, not through key: this loop runs over every article.
+			v := ms[i].knn1
+			if cen {
+				v = ms[i].cen
+			}
+			if v <= 0 {
 				continue
 			}
-			if len(best) == k && !better(int32(i), best[k-1]) {
-				continue
+			if len(best) == k {
+				last := best[k-1]
+				kl := ms[last].knn1
+				if cen {
+					kl = ms[last].cen
+				}
+				if !(v > kl || v == kl && int32(i) < last) {
+					continue
+				}
 			}
 			j := len(best)
 			if j == k {
@@ -105,8 +123,8 @@ func candidates(ms []matchScores, bl map[int32]float64, known, long float64) []c
 		}
 		return best[0]
 	}
-	topKnn := topBy(knnCandidates, func(s matchScores) float64 { return s.knn1 })
-	topCen := topBy(cenCandidates, func(s matchScores) float64 { return s.cen })
+	topKnn := topBy(knnCandidates, false)
+	topCen := topBy(cenCandidates, true)
 	for i := range bl {
 		pick[i] = true
 	}

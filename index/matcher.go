@@ -69,6 +69,9 @@ type scratch struct {
 
 var scratchPool = sync.Pool{New: func() any { return &scratch{} }}
 
+// scoresPool holds the buffers a search receives every article's scores in (Index.Search).
+var scoresPool = sync.Pool{New: func() any { return new([]matchScores) }}
+
 // buildMatcher trains a matcher from texts whose counts are filled.
 func buildMatcher(slugs []string, texts []trainingText) *matcher {
 	m := &matcher{slugs: slugs, bySlug: make(map[string]int32, len(slugs)), deleted: make([]bool, len(slugs))}

@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"math"
+	"math/bits"
 	"sort"
 	"strings"
 	"sync"
@@ -99,14 +100,18 @@ func (ix *Index) Search(ctx context.Context, question string, limit int) (answer
 	// At scale each costs about half of a search, so the matcher runs beside Bleve and a question
 	// waits for the slower of the two, not for both; a small base is not worth a goroutine.
 	var (
-		mq  mquery
-		ms  []matchScores
-		buf [256]matchScores
-		wg  sync.WaitGroup
+		mq mquery
+		ms []matchScores
+		wg sync.WaitGroup
 	)
+	// The scores of every article are a pooled buffer: at 10,000 articles a fresh one per question
+	// was 240 KB of new memory to fault in and clear. Nothing below keeps ms past this search.
+	buf := scoresPool.Get().(*[]matchScores)
+	defer scoresPool.Put(buf)
 	scoreMatcher := func() {
 		mq = mdl.m.prepare(norm, exps)
-		ms = mdl.m.score(mq, buf[:0])
+		ms = mdl.m.score(mq, (*buf)[:0])
+		*buf = ms
 	}
 	if len(mdl.m.pOwner) >= parallelTexts {
 		wg.Add(1)
@@ -133,7 +138,7 @@ func (ix *Index) Search(ctx context.Context, question string, limit int) (answer
 		}
 		h := answer.Hit{Article: d.art, Score: math.Round(c.p*1000) / 1000}
 		if len(res.Hits) == 0 {
-			h.Passage = ix.passage(norm, exps, d) // only the best hit can answer
+			h.Passage = ix.passage(norm, qtoks, exps, d) // only the best hit can answer
 		}
 		res.Hits = append(res.Hits, h)
 	}
@@ -164,16 +169,27 @@ func (ix *Index) bleveRerank(ctx context.Context, norm string, qtoks []string, e
 	}
 	maxScore := sr.Hits[0].Score
 	out := make(map[string]float64, len(sr.Hits))
+	q := ix.resolve(qtoks)
+	// A candidate written with a synonym's alternative sees the question rewritten to it; the
+	// candidates that share a rewriting share its tokens.
+	var rewritten map[string]qterms
 	for _, h := range sr.Hits {
 		d := ix.docs[h.ID]
 		if d == nil {
 			continue
 		}
-		toks := qtoks
+		dq := q
 		if text := rewriteFor(norm, exps, d.text); text != norm {
-			toks = ix.queryTokens(text)
+			var ok bool
+			if dq, ok = rewritten[text]; !ok {
+				dq = ix.resolve(ix.queryTokens(text))
+				if rewritten == nil {
+					rewritten = map[string]qterms{}
+				}
+				rewritten[text] = dq
+			}
 		}
-		cov, sim := ix.similarity(toks, d, matched)
+		cov, sim := ix.similarity(dq, d, matched)
 		bn := 0.0
 		if maxScore > 0 {
 			bn = h.Score / maxScore
@@ -296,38 +312,78 @@ func rewriteFor(norm string, exps []expansion, docText string) string {
 	return norm
 }
 
+// qterm is a query token resolved against the token table: once per question, not once per
+// candidate.
+type qterm struct {
+	id    uint32
+	known bool
+	w     float64
+}
+
+// qterms are the resolved query tokens with their total weight.
+type qterms struct {
+	toks  []string
+	terms []qterm
+	total float64
+	pos   idTable // known token id → index in terms; empty if there are more than 64 terms
+}
+
+func (ix *Index) resolve(toks []string) qterms {
+	q := qterms{toks: toks, terms: make([]qterm, len(toks))}
+	for i, t := range toks {
+		id, known := ix.ids[t]
+		w := 0.0
+		if known {
+			w = ix.w[id]
+		} else {
+			w = tokenWeight(t, 0, len(ix.docs))
+		}
+		q.terms[i] = qterm{id: id, known: known, w: w}
+		q.total += w
+	}
+	if len(toks) <= 64 {
+		q.pos = newIDTable(q.terms)
+	}
+	return q
+}
+
 // similarity returns how much of the question's information the article's wording covers
 // (coverage), and the best weighted Dice overlap between the question and one of the article's
 // own phrasings (its title or one of its questions). Both are in 0..1.
-func (ix *Index) similarity(qtoks []string, d *doc, matched map[string]bool) (coverage, best float64) {
-	type qt struct {
-		id    uint32
-		known bool
-		w     float64
-	}
-	q := make([]qt, len(qtoks))
-	var total, hit float64
-	for i, t := range qtoks {
-		id, known := ix.ids[t]
-		q[i] = qt{id: id, known: known, w: ix.weight(t)}
-		total += q[i].w
-		if known && d.tokens.has(id) {
-			hit += q[i].w
-			matched[t] = true
+func (ix *Index) similarity(q qterms, d *doc, matched map[string]bool) (coverage, best float64) {
+	var hit float64
+	for i, x := range q.terms {
+		if x.known && d.tokens.has(x.id) {
+			hit += x.w
+			matched[q.toks[i]] = true
 		}
 	}
-	if total == 0 {
+	if q.total == 0 {
 		return 0, 0
 	}
-	coverage = hit / total
+	coverage = hit / q.total
 	for _, p := range d.phrasings {
 		var common float64
-		for _, x := range q {
-			if x.known && p.tokens.has(x.id) {
-				common += x.w
+		if q.pos.keys != nil {
+			// A phrasing has fewer tokens than a long question: look its tokens up in the
+			// question, then add the weights in the question's order, as below.
+			var in uint64
+			for _, id := range p.tokens {
+				if j, ok := q.pos.get(id); ok {
+					in |= 1 << j
+				}
+			}
+			for ; in != 0; in &= in - 1 {
+				common += q.terms[bits.TrailingZeros64(in)].w
+			}
+		} else {
+			for _, x := range q.terms {
+				if x.known && p.tokens.has(x.id) {
+					common += x.w
+				}
 			}
 		}
-		if s := 2 * common / (total + p.weight); s > best {
+		if s := 2 * common / (q.total + p.weight); s > best {
 			best = s
 		}
 	}

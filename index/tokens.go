@@ -1,16 +1,23 @@
 package index
 
-import (
-	"slices"
-	"sort"
-)
+import "slices"
 
 // tokenSet is a sorted list of interned token ids.
 type tokenSet []uint32
 
 func (s tokenSet) has(id uint32) bool {
-	i := sort.Search(len(s), func(i int) bool { return s[i] >= id })
-	return i < len(s) && s[i] == id
+	// A binary search written out: sort.Search's callback costs more than the comparison, and
+	// the rerank asks this for every query token of every phrasing of every candidate.
+	lo, hi := 0, len(s)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if s[m] < id {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo < len(s) && s[lo] == id
 }
 
 // intern returns the ids of tokens (ix.tokens of a normalised text), adding new tokens to the
@@ -55,6 +62,50 @@ func (ix *Index) reweight() {
 				}
 			}
 			d.phrasings[i].weight = w
+		}
+	}
+}
+
+// idTable maps the known token ids of a question (at most 64) to their index in it: an
+// open-addressing table, cheaper than a map for the rerank's many lookups. A table without keys
+// (the zero value) means the question's tokens could not be tabled.
+type idTable struct {
+	keys []uint32 // id+1; 0 is an empty slot
+	vals []uint8
+	mask uint32
+}
+
+func newIDTable(terms []qterm) idTable {
+	size := 16
+	for size < 2*len(terms) {
+		size *= 2
+	}
+	t := idTable{keys: make([]uint32, size), vals: make([]uint8, size), mask: uint32(size - 1)}
+	for j, x := range terms {
+		if !x.known {
+			continue
+		}
+		i := t.slot(x.id)
+		for t.keys[i] != 0 {
+			if t.keys[i] == x.id+1 {
+				return idTable{} // a repeated token: the caller takes the general path
+			}
+			i = (i + 1) & t.mask
+		}
+		t.keys[i], t.vals[i] = x.id+1, uint8(j)
+	}
+	return t
+}
+
+func (t *idTable) slot(id uint32) uint32 { return (id * 0x9E3779B1) >> 16 & t.mask }
+
+func (t *idTable) get(id uint32) (int, bool) {
+	for i := t.slot(id); ; i = (i + 1) & t.mask {
+		switch t.keys[i] {
+		case id + 1:
+			return int(t.vals[i]), true
+		case 0:
+			return 0, false
 		}
 	}
 }

@@ -1,7 +1,6 @@
 package answer
 
 import (
-	"regexp"
 	"strings"
 	"unicode/utf8"
 )
@@ -45,13 +44,11 @@ func (r Reason) Name() string {
 	return ""
 }
 
-func re(s string) *regexp.Regexp { return regexp.MustCompile(s) }
-
 // The cue patterns run on normalised text (simplified, half-width, lower case). Each is a
 // phrase-level signal; detection combines them so that a general question that merely mentions a
 // freeze or a judge is still answered from the knowledge base.
 var (
-	explicitRE = []*regexp.Regexp{
+	explicitRE = []*cue{
 		re(`转(接|给|交)?(给)?.{0,4}(人工|法官|真人)`),
 		re(`(有没有|有无|找个|来个)(法官|真人|人工)|法官在线|跟人说话|和人说话|真人说话`),
 		re(`(人工|真人)(客服|服务|回复|回答|答复|解答|咨询)`),
@@ -69,7 +66,7 @@ var (
 	// for a judge to take over this conversation.
 	explicitNotRE = re(`申请(法官)?回避|申请法官|预约法官|邀请法官|法官进企业|请法官(来|到|去)?(企业|园区|公司|商会)?(讲|上课|授课|培训|宣讲|座谈|交流|调研|普法)`)
 
-	complaintRE = []*regexp.Regexp{
+	complaintRE = []*cue{
 		re(`(要|想|准备|打算|必须|一定)(去)?.{0,6}(投诉|举报|控告|信访|上访|告他|告状|反映这个|反映情况|反映问题)`),
 		re(`(投诉|举报)(这个|那个|该|承办|执行|主审)?(法官|书记员|执行员|执行人员|干警|承办人|工作人员)`),
 		re(`(法官|书记员|执行员|执行人员|干警|承办人|工作人员).{0,12}(态度恶劣|态度很差|态度蛮横|刁难|吃拿卡要|索要|收受|偏袒|不作为|乱作为|骂人|威胁)`),
@@ -122,7 +119,7 @@ func legalQuestion(norm string) bool {
 // merger control, trade remedies and income-tax calculation still have none.
 var uncoveredRE = words(uncoveredWords)
 
-func anyMatch(res []*regexp.Regexp, s string) bool {
+func anyMatch(res []*cue, s string) bool {
 	for _, r := range res {
 		if r.MatchString(s) {
 			return true
