@@ -58,13 +58,8 @@ func (s *Service) Ask(ctx context.Context, conversationID, clientID, text string
 	}
 	p := Posted{Message: qa.Message, Duplicate: qa.Duplicate}
 	if ex.Answer == nil && qa.Message.Mode.BotAnswers() {
-		p.NeedsAnswer = true
-		if qa.Duplicate {
-			has, err := s.st.HasReply(ctx, conversationID, clientID)
-			if err != nil {
-				return Message{}, err
-			}
-			p.NeedsAnswer = !has
+		if p.NeedsAnswer, err = s.unanswered(ctx, p); err != nil {
+			return Message{}, err
 		}
 	}
 	ack(p)

@@ -191,16 +191,21 @@ func (s *Service) Post(ctx context.Context, conversationID, clientID, text strin
 		s.notify.Notify(ctx, Event{Kind: EventStatus, ConversationID: conversationID})
 	}
 	if ap.Message.Mode.BotAnswers() {
-		p.NeedsAnswer = true
-		if ap.Duplicate {
-			has, err := s.st.HasReply(ctx, conversationID, clientID)
-			if err != nil {
-				return Posted{}, err
-			}
-			p.NeedsAnswer = !has
+		if p.NeedsAnswer, err = s.unanswered(ctx, p); err != nil {
+			return Posted{}, err
 		}
 	}
 	return p, nil
+}
+
+// unanswered reports whether the bot still owes p an answer: always for a new question, and for
+// a resend only when no answer to it was stored.
+func (s *Service) unanswered(ctx context.Context, p Posted) (bool, error) {
+	if !p.Duplicate {
+		return true, nil
+	}
+	has, err := s.st.HasReply(ctx, p.Message.ConversationID, p.Message.ClientID)
+	return !has, err
 }
 
 // Choose answers a clarification: the user picked slug among the options offered for question.

@@ -146,12 +146,16 @@ func (s *Store) AppendExchange(ctx context.Context, q, a conversation.Message) (
 		return err
 	})
 	if err != nil && s.d.IsUniqueViolation(err) {
-		// A concurrent writer stored the question first: report it as a resend, without the
-		// answer, as AppendMessage would.
-		ap, err := s.findDuplicate(ctx, q)
-		return conversation.Exchange{Question: ap}, err
+		return s.exchangeResent(ctx, q)
 	}
 	return out, err
+}
+
+// exchangeResent is the outcome of an exchange whose question a concurrent writer stored first:
+// a resend, without the answer, as AppendMessage would report it.
+func (s *Store) exchangeResent(ctx context.Context, q conversation.Message) (conversation.Exchange, error) {
+	ap, err := s.findDuplicate(ctx, q)
+	return conversation.Exchange{Question: ap}, err
 }
 
 // exchangeIn stores an exchange inside t (AppendExchange).

@@ -108,11 +108,7 @@ func (s *Store) storeExchanges(group []*exchangeJob) {
 		case err != nil && j.err == nil:
 			j.out, j.err = conversation.Exchange{}, fmt.Errorf("store exchange: %w", err)
 		case j.err != nil && s.d.IsUniqueViolation(j.err):
-			// A concurrent writer stored the question first: report it as a resend, without the
-			// answer, as AppendMessage would.
-			var ap conversation.Appended
-			ap, j.err = s.findDuplicate(ctx, j.q)
-			j.out = conversation.Exchange{Question: ap}
+			j.out, j.err = s.exchangeResent(ctx, j.q)
 		case j.err != nil:
 			j.out, j.err = conversation.Exchange{}, s.writeErr(j.err)
 		}
